@@ -1,0 +1,42 @@
+from django.contrib import admin, messages
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["pub_date", "page_code", "headline", "source", "status"]
+    list_display_links = ["headline"]
+    list_select_related = ["page"]
+    list_filter = [
+        "status",
+        "pub_date",
+        ("page__code", admin.AllValuesFieldListFilter),
+        ("source", admin.AllValuesFieldListFilter),
+    ]
+    search_fields = ["headline", "kicker", "subheadline", "byline"]
+    date_hierarchy = "pub_date"
+    autocomplete_fields = ["issue", "page"]
+    readonly_fields = ["pub_date", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["issue", "page", "order", "status"]}),
+        ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
+        ("来源与署名", {"fields": ["source", "dateline", "byline", "column"]}),
+        ("正文", {"fields": ["body"]}),
+        ("记录", {"fields": ["pub_date", "created", "updated"], "classes": ["collapse"]}),
+    ]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description="版号", ordering="page__code")
+    def page_code(self, article):
+        return article.page.code
+
+    @admin.action(description="发布所选文章", permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(status=Article.Status.PUBLISHED)
+        self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
+
+    @admin.action(description="撤回所选文章(读者将看不到)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT)
+        self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)

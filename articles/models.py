@@ -1,0 +1,130 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from paper.models import Issue, Page
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ArticleStatus.PUBLISHED, issue__is_published=True)
+
+    def for_list(self):
+        return self.select_related("issue", "page__issue")
+
+    def search(self, q):
+        """Articles containing every whitespace-separated word of ``q``."""
+        words = q.split()
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(
+                models.Q(headline__icontains=word)
+                | models.Q(kicker__icontains=word)
+                | models.Q(subheadline__icontains=word)
+                | models.Q(body__icontains=word)
+            )
+        return queryset
+
+
+class Article(models.Model):
+    Status = ArticleStatus
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name="报纸期次"
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        related_name="articles",
+        verbose_name="版面",
+        help_text="文章开始的版面,必须属于同一期报纸。",
+    )
+    pub_date = models.DateField("出版日期", editable=False, help_text="随报纸期次自动填写。")
+    order = models.PositiveSmallIntegerField("版内顺序", default=0)
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    headline = models.CharField("标题", max_length=200)
+    subheadline = models.CharField("副题", max_length=200, blank=True)
+    source = models.CharField(
+        "来源", max_length=50, blank=True, help_text="例如 本报讯、新华社、据新华社电。"
+    )
+    byline = models.CharField(
+        "作者", max_length=200, blank=True, help_text="记者、通讯员姓名,或文末括号中的署名。"
+    )
+    dateline = models.CharField(
+        "电头", max_length=100, blank=True, help_text="例如 新华社北京10月21日电。"
+    )
+    column = models.CharField("栏目", max_length=50, blank=True)
+    body = models.TextField("正文", help_text="每段一行;以“## ”开头的一行是小标题。")
+    status = models.CharField(
+        "状态", max_length=10, choices=ArticleStatus, default=ArticleStatus.DRAFT
+    )
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_date", "id"]
+        get_latest_by = "pub_date"
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+        ]
+        indexes = [
+            # The public list: newest first, drafts left out.
+            models.Index(models.F("pub_date").desc(), "id", name="article_list_order"),
+            models.Index(fields=["page", "order"], name="article_page_order"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.pub_date = self.issue.date
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
+            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
+
+    def paragraphs(self):
+        """The body as a list of (is_heading, text) pairs, blank lines separating paragraphs."""
+        blocks = []
+        for line in self.body.splitlines():
+            text = line.strip()
+            if not text:
+                continue
+            if text.startswith("## "):
+                blocks.append((True, text[3:].strip()))
+            else:
+                blocks.append((False, text))
+        return blocks
+
+    def get_previous_on_page(self):
+        return (
+            Article.objects.published()
+            .filter(page_id=self.page_id)
+            .filter(models.Q(order__lt=self.order) | models.Q(order=self.order, id__lt=self.id))
+            .order_by("-order", "-id")
+            .first()
+        )
+
+    def get_next_on_page(self):
+        return (
+            Article.objects.published()
+            .filter(page_id=self.page_id)
+            .filter(models.Q(order__gt=self.order) | models.Q(order=self.order, id__gt=self.id))
+            .order_by("order", "id")
+            .first()
+        )

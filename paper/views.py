@@ -1,0 +1,98 @@
+"""The pages that compose the edition with both apps: home, calendar, issue, page."""
+
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from articles.models import Article
+
+from .forms import DateJumpForm
+from .models import Issue, Page
+
+
+def pages_with_articles(issue):
+    """The issue's pages in order, each with its published articles as ``published_articles``."""
+    return issue.pages.prefetch_related(
+        Prefetch(
+            "articles",
+            queryset=Article.objects.published().order_by("order", "id"),
+            to_attr="published_articles",
+        )
+    )
+
+
+def home(request):
+    issue = Issue.objects.published().order_by("-date").first()
+    context = {
+        "issue": issue,
+        "pages": pages_with_articles(issue) if issue else [],
+    }
+    return render(request, "paper/home.html", context)
+
+
+def issue_archive(request):
+    issues = Issue.objects.published()
+    date_error = ""
+    if "date" in request.GET:
+        form = DateJumpForm(request.GET)
+        if form.is_valid():
+            issue = issues.filter(date=form.cleaned_data["date"]).first()
+            if issue:
+                return redirect(issue)
+            date_error = f"{form.cleaned_data['date']:%Y年%m月%d日}没有报纸。"
+        else:
+            date_error = form.errors["date"][0]
+    years = [d.year for d in issues.dates("date", "year", order="DESC")]
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        raise Http404("年份无效") from None
+    if years and year not in years:
+        raise Http404("这一年没有报纸")
+    context = {
+        "years": years,
+        "year": year,
+        "months": issues.calendar(year) if years else [],
+        "date_value": request.GET.get("date", "")[:10],
+        "date_error": date_error,
+    }
+    return render(request, "paper/issue_archive.html", context)
+
+
+def issue_detail(request, date):
+    issue = get_object_or_404(Issue.objects.published(), date=date)
+    context = {
+        "issue": issue,
+        "pages": pages_with_articles(issue),
+        "previous_issue": issue.get_previous_published(),
+        "next_issue": issue.get_next_published(),
+    }
+    return render(request, "paper/issue_detail.html", context)
+
+
+def page_detail(request, date, code):
+    page = get_object_or_404(
+        Page.objects.published().select_related("issue"), issue__date=date, code=code
+    )
+    pages = list(page.issue.pages.all())
+    position = [p.pk for p in pages].index(page.pk)
+    context = {
+        "issue": page.issue,
+        "page": page,
+        "pages": pages,
+        "articles": page.articles.published().order_by("order", "id"),
+        "previous_page": pages[position - 1] if position > 0 else None,
+        "next_page": pages[position + 1] if position + 1 < len(pages) else None,
+    }
+    return render(request, "paper/page_detail.html", context)
+
+
+def healthz(request):
+    """200 ``ok`` when the database answers, 503 otherwise: for load balancers and monitors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,51 @@
+"""Small factory functions: each makes one valid object, any field overridable."""
+
+import datetime
+import itertools
+
+from articles.models import Article
+from paper.models import Issue, Page
+
+_days = itertools.count()
+
+
+def make_issue(**overrides):
+    fields = {
+        "date": datetime.date(2024, 1, 1) + datetime.timedelta(days=next(_days)),
+        "is_published": True,
+    }
+    fields.update(overrides)
+    return Issue.objects.create(**fields)
+
+
+def make_page(issue=None, **overrides):
+    issue = issue or make_issue()
+    order = overrides.pop("order", issue.pages.count() + 1)
+    fields = {"code": f"A{order:02d}", "name": "要闻", "order": order}
+    fields.update(overrides)
+    return Page.objects.create(issue=issue, **fields)
+
+
+def make_article(page=None, **overrides):
+    page = page or make_page()
+    fields = {
+        "headline": "烟台市整形美容协会成立大会成功召开",
+        "source": "本报讯",
+        "body": "10月18日,烟台市整形美容协会成立大会在东山宾馆隆重举行。\n\n## 一、总体要求\n\n会议选举产生了第一届理事会。",
+        "status": Article.Status.PUBLISHED,
+        "order": page.articles.count() + 1,
+    }
+    fields.update(overrides)
+    return Article.objects.create(issue=page.issue, page=page, **fields)
+
+
+def make_archive(issue_count, pages_per_issue=2, articles_per_page=2):
+    """An archive of published issues, each with pages and articles; returns the newest issue."""
+    issue = None
+    for _ in range(issue_count):
+        issue = make_issue()
+        for _ in range(pages_per_issue):
+            page = make_page(issue)
+            for n in range(articles_per_page):
+                make_article(page, headline=f"{issue.date} {page.code} 第{n + 1}篇")
+    return issue
