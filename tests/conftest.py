@@ -6,9 +6,10 @@ from django.test.utils import override_settings
 
 
 def pytest_sessionstart(session):
-    if os.environ.get("REQUIRE_POSTGRES") and "postgresql" not in settings.DATABASES["default"][
-        "ENGINE"
-    ]:
+    if (
+        os.environ.get("REQUIRE_POSTGRES")
+        and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
+    ):
         pytest.exit("REQUIRE_POSTGRES is set but DATABASE_URL does not point to PostgreSQL", 2)
 
 

@@ -31,7 +31,11 @@ def make_article(page=None, **overrides):
     fields = {
         "headline": "烟台市整形美容协会成立大会成功召开",
         "source": "本报讯",
-        "body": "10月18日,烟台市整形美容协会成立大会在东山宾馆隆重举行。\n\n## 一、总体要求\n\n会议选举产生了第一届理事会。",
+        "body": (
+            "10月18日,烟台市整形美容协会成立大会在东山宾馆隆重举行。\n\n"
+            "## 一、总体要求\n\n"
+            "会议选举产生了第一届理事会。"
+        ),
         "status": Article.Status.PUBLISHED,
         "order": page.articles.count() + 1,
     }

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from paper.models import Issue
@@ -82,9 +82,7 @@ def test_publish_and_unpublish_actions(editor_client):
 
 def test_issue_publish_action(editor_client):
     issue = make_issue(is_published=False)
-    editor_client.post(
-        "/admin/paper/issue/", {"action": "publish", "_selected_action": [issue.pk]}
-    )
+    editor_client.post("/admin/paper/issue/", {"action": "publish", "_selected_action": [issue.pk]})
     issue.refresh_from_db()
     assert issue.is_published
 

@@ -19,7 +19,10 @@ def test_article_page_shows_everything_a_reader_needs(client, policy_article):
     response = client.get(policy_article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"article-headline\">中共中央 国务院关于深化产业工人队伍建设改革的意见</h1>" in html
+    assert (
+        '<h1 class="article-headline">中共中央 国务院关于深化产业工人队伍建设改革的意见</h1>'
+        in html
+    )
     assert "<h2>一、总体要求</h2>" in html
     assert "<h2>九、加强组织领导,合力推进产业工人队伍建设改革</h2>" in html
     assert "新华社北京10月21日电" in html

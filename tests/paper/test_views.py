@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
