@@ -27,6 +27,7 @@ def home(request):
     context = {
         "issue": issue,
         "pages": pages_with_articles(issue) if issue else [],
+        "previous_issue": issue.get_previous_published() if issue else None,
     }
     return render(request, "paper/home.html", context)
 

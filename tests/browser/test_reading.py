@@ -82,3 +82,27 @@ def test_calendar_links_to_the_issue(page, live_server, archive, screenshot):
     page.goto(live_server.url + "/issues/")
     assert fits_the_viewport(page)
     screenshot("calendar")
+
+
+def test_headings_go_in_order_on_every_page(page, live_server, archive):
+    for path in ["/", "/issues/", "/issues/2024-10-22/", "/issues/2024-10-22/A01/", "/articles/1/"]:
+        page.goto(live_server.url + path)
+        levels = page.evaluate(
+            "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+        )
+        assert levels[0] == 1, path
+        assert levels.count(1) == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+        landmarks = page.evaluate(
+            "['header[role=banner]', 'main', 'footer', 'nav'].map(s => !!document.querySelector(s))"
+        )
+        assert all(landmarks), path
+
+
+def test_printed_article_leaves_out_navigation(page, live_server, archive):
+    page.goto(live_server.url + "/articles/1/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".masthead-search")).to_be_hidden()
+    expect(page.locator(".article-headline")).to_be_visible()
+    expect(page.locator(".masthead-name")).to_be_visible()
