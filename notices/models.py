@@ -1,0 +1,465 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from lunar_python import Solar
+
+from paper.models import Issue, Page
+from paper.text import mask_resident_ids, normalize_number, normalize_text
+
+from . import validators
+
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def chinese_count(number):
+    """1 → 一, 12 → 十二: how quantities read in a notice's wording."""
+    if 0 < number <= 10:
+        return CHINESE_NUMERALS[number]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 10]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return CHINESE_NUMERALS[tens] + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+    return str(number)
+
+
+def chinese_date(value):
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+class RateCategory(models.Model):
+    """A row of the rate card (公告栏): the price of one item of the document types it covers."""
+
+    name = models.CharField(
+        "类别", max_length=200, help_text="刊登在价目表上的文字,例如 身份证、工作证、户口本。"
+    )
+    price = models.PositiveIntegerField("单价(元)", help_text="每个(张)证件的刊登费用。")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "收费类别"
+        verbose_name_plural = "收费类别"
+
+    def __str__(self):
+        return f"{self.name}({self.price}元)"
+
+
+class NumberFormat(models.TextChoices):
+    FREE = "free", "不校验"
+    RESIDENT_ID = "resident_id", "居民身份证号码(18位)"
+    CREDIT_CODE = "credit_code", "统一社会信用代码(18位)"
+    REGISTRATION = "registration", "注册号(15位)"
+
+
+class DocumentTypeManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class DocumentType(models.Model):
+    """A kind of document that people lose, with its fee category and how its number is checked."""
+
+    NumberFormat = NumberFormat
+
+    name = models.CharField("证件名称", max_length=50, help_text="例如 营业执照、身份证、收据。")
+    category = models.ForeignKey(
+        RateCategory,
+        on_delete=models.PROTECT,
+        related_name="document_types",
+        verbose_name="收费类别",
+    )
+    number_format = models.CharField(
+        "号码校验",
+        max_length=20,
+        choices=NumberFormat,
+        default=NumberFormat.FREE,
+        help_text="录入号码时按哪种规则检查。",
+    )
+    number_label = models.CharField(
+        "号码名称",
+        max_length=20,
+        default="编号",
+        help_text="刊登文字中号码前的说法,例如 编号、号码、票号、统一社会信用代码。",
+    )
+    measure_word = models.CharField(
+        "量词", max_length=4, blank=True, help_text="没有号码时的说法,例如公章“一枚”填 枚。"
+    )
+
+    objects = DocumentTypeManager()
+
+    class Meta:
+        ordering = ["category__order", "name"]
+        verbose_name = "证件类型"
+        verbose_name_plural = "证件类型"
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="documenttype_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(number_format__in=NumberFormat.values),
+                name="documenttype_number_format_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def check_number(self, number):
+        """The number in canonical form, or ValidationError; a registration number only warns."""
+        if self.number_format == self.NumberFormat.RESIDENT_ID:
+            return validators.validate_resident_id(number)
+        if self.number_format == self.NumberFormat.CREDIT_CODE:
+            compact = "".join(number.split())
+            if len(compact) == 15 and compact.isdigit():
+                return compact  # an old-style registration number on an older licence
+            return validators.validate_credit_code(number)
+        return number.strip()
+
+
+class AdDeskPhone(models.Model):
+    """A telephone number of the advertising desk that takes notices."""
+
+    number = models.CharField("电话", max_length=30)
+    label = models.CharField("说明", max_length=50, blank=True, help_text="例如 公告栏。")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "广告部电话"
+        verbose_name_plural = "广告部电话"
+
+    def __str__(self):
+        return self.number
+
+
+class NoticeKind(models.TextChoices):
+    LOST = "lost", "遗失声明"
+    WEDDING = "wedding", "结婚启事"
+    OTHER = "other", "其他声明"
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=NoticeStatus.PUBLISHED, issue__is_published=True)
+
+    def for_list(self):
+        return self.select_related("issue", "page__issue")
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
+        )
+
+    def search(self, q):
+        """Notices whose text contains every whitespace-separated word of ``q``."""
+        queryset = self
+        for word in normalize_text(q).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def with_number(self, number):
+        key = normalize_number(number)
+        if not key:
+            return self.none()
+        return self.filter(items__number_key__contains=key).distinct()
+
+
+class Notice(models.Model):
+    Kind = NoticeKind
+    Status = NoticeStatus
+
+    kind = models.CharField("类型", max_length=10, choices=NoticeKind, default=NoticeKind.LOST)
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="notices", verbose_name="报纸期次"
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name="版面",
+        help_text="刊登的版面,必须属于同一期报纸。",
+    )
+    pub_date = models.DateField("出版日期", editable=False)
+    order = models.PositiveSmallIntegerField("版内顺序", default=0)
+    reference = models.CharField(
+        "公告编号",
+        max_length=20,
+        editable=False,
+        help_text="公开的查验编号,保存时自动生成,此后不变。",
+    )
+    text = models.TextField(
+        "刊登文字",
+        blank=True,
+        help_text="见报的全文。留空则按下面的条目自动生成;生成后可以修改。",
+    )
+    fee = models.PositiveIntegerField(
+        "费用(元)",
+        null=True,
+        blank=True,
+        help_text="遗失声明按价目表和数量自动计算,录入后价目调整不影响已有声明。",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=NoticeStatus, default=NoticeStatus.DRAFT
+    )
+    needs_review = models.BooleanField(
+        "待核对", default=False, help_text="导入时未能完全识别,需要编辑核对。"
+    )
+    review_note = models.TextField("核对说明", blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_date", "id"]
+        get_latest_by = "pub_date"
+        verbose_name = "公告"
+        verbose_name_plural = "公告"
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=NoticeStatus.values), name="notice_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(models.F("pub_date").desc(), "id", name="notice_list_order"),
+            models.Index(fields=["page", "order"], name="notice_page_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}".strip()
+
+    def save(self, *args, **kwargs):
+        self.pub_date = self.issue.date
+        self.search_text = normalize_text(self.text)
+        if self.reference:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Lock the issue so that two editors saving at once do not take the same number.
+            Issue.objects.select_for_update().filter(pk=self.issue_id).first()
+            prefix = f"YT{self.pub_date:%Y%m%d}-"
+            taken = Notice.objects.filter(reference__startswith=prefix).count()
+            self.reference = f"{prefix}{taken + 1:03d}"
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("notices:notice-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
+            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
+
+    def get_proof_url(self):
+        return reverse("notices:notice-proof", kwargs={"pk": self.pk})
+
+    def public_text(self):
+        """The text as printed, with resident ID numbers masked."""
+        return mask_resident_ids(self.text)
+
+    def compose_text(self):
+        """The wording in the paper's standard form, from the notice's items or wedding details."""
+        if self.kind == NoticeKind.WEDDING:
+            wedding = getattr(self, "wedding", None)
+            return wedding.compose_text() if wedding else ""
+        items = list(self.items.all())
+        if not items:
+            return ""
+        if len(items) == 1:
+            return items[0].clause() + ",声明作废。"
+        return ";".join(item.clause() for item in items) + "。以上证件声明作废。"
+
+    def compute_fee(self):
+        """Each item's category price × its quantity, at today's rate card."""
+        return sum(
+            item.document_type.category.price * item.quantity
+            for item in self.items.select_related("document_type__category")
+            if item.document_type
+        )
+
+
+class LostItemQuerySet(models.QuerySet):
+    def declared_void(self):
+        return self.filter(notice__status=NoticeStatus.PUBLISHED)
+
+
+class LostItem(models.Model):
+    """One lost document declared void in a notice."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="items", verbose_name="公告"
+    )
+    holder = models.CharField("持有人", max_length=100, help_text="个人姓名或单位名称。")
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        null=True,
+        verbose_name="证件类型",
+        help_text="决定收费类别和号码的校验方式。",
+    )
+    document_name = models.CharField(
+        "证件名称(见报)",
+        max_length=100,
+        blank=True,
+        help_text="见报时的名称,例如 置换保证金收款收据;留空则用证件类型的名称。",
+    )
+    number = models.CharField("号码", max_length=100, blank=True)
+    number_key = models.CharField(max_length=100, editable=False, default="", db_index=True)
+    issuer = models.CharField("开具或发证单位", max_length=100, blank=True)
+    issued_on = models.DateField("开具日期", null=True, blank=True)
+    amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2, null=True, blank=True)
+    other_identifier = models.CharField(
+        "其他标识", max_length=100, blank=True, help_text="船名号、车牌号等,例如 鲁烟渔养67419。"
+    )
+    quantity = models.PositiveSmallIntegerField("数量", default=1)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    objects = LostItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "遗失证件"
+        verbose_name_plural = "遗失证件"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
+                name="lostitem_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="lostitem_quantity_at_least_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.number_key = normalize_number(self.number)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.document_type and self.number:
+            try:
+                self.number = self.document_type.check_number(self.number)
+            except ValidationError as error:
+                errors["number"] = error.messages
+        if self.issued_on and self.issued_on > timezone.localdate():
+            errors["issued_on"] = "开具日期不能晚于今天。"
+        if self.amount is not None and self.amount < 0:
+            errors["amount"] = "金额不能为负数。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def name(self):
+        if self.document_name:
+            return self.document_name
+        return self.document_type.name if self.document_type else ""
+
+    def masked_number(self):
+        return mask_resident_ids(self.number)
+
+    def warnings(self):
+        """What an editor should look at without being stopped: odd numbers, earlier notices."""
+        found = []
+        if (
+            self.document_type
+            and self.number
+            and (
+                self.document_type.number_format == DocumentType.NumberFormat.REGISTRATION
+                or len("".join(self.number.split())) == 15
+                and self.document_type.number_format == DocumentType.NumberFormat.CREDIT_CODE
+            )
+        ):
+            warning = validators.registration_number_warning(self.number)
+            if warning:
+                found.append(warning)
+        if self.number_key:
+            earlier = (
+                Notice.objects.published()
+                .filter(items__number_key=self.number_key)
+                .exclude(pk=self.notice_id)
+                .order_by("-pub_date")
+                .first()
+            )
+            if earlier:
+                found.append(
+                    f"号码 {self.number} 已在{chinese_date(earlier.pub_date)}的公告"
+                    f" {earlier.reference} 中声明作废。"
+                )
+        return found
+
+    def clause(self):
+        """This item's part of the wording, without the closing 声明作废."""
+        number_label = self.document_type.number_label if self.document_type else "编号"
+        if self.other_identifier:
+            text = f"{self.holder}的{self.other_identifier}{self.name}丢失"
+        elif self.issuer:
+            text = f"{self.holder}遗失{self.issuer}开具的{self.name}"
+        elif not self.number and self.document_type and self.document_type.measure_word:
+            count = chinese_count(self.quantity)
+            return f"{self.holder}{self.name}{count}{self.document_type.measure_word}遗失"
+        else:
+            text = f"{self.holder}遗失{self.name}"
+        details = []
+        if self.issued_on:
+            details.append(f"开具日期:{chinese_date(self.issued_on)}")
+        if self.number:
+            details.append(f"{number_label}:{self.number}")
+        if self.amount is not None:
+            details.append(f"金额:{self.amount.normalize():f}元")
+        return ",".join([text, *details])
+
+
+class WeddingDetails(models.Model):
+    """The couple and the day of a wedding announcement (结婚启事)."""
+
+    notice = models.OneToOneField(
+        Notice, on_delete=models.CASCADE, related_name="wedding", verbose_name="公告"
+    )
+    groom = models.CharField("新郎", max_length=50)
+    bride = models.CharField("新娘", max_length=50)
+    wedding_date = models.DateField("结婚日期(公历)")
+    lunar_date = models.CharField("农历日期", max_length=20, editable=False)
+    message = models.TextField(
+        "祝语",
+        blank=True,
+        default="愿修百年之好,共赴白头之约。特此登报,敬告亲友,亦作留念。",
+    )
+
+    class Meta:
+        verbose_name = "结婚启事"
+        verbose_name_plural = "结婚启事"
+
+    def __str__(self):
+        return f"{self.groom}、{self.bride}"
+
+    def save(self, *args, **kwargs):
+        self.lunar_date = lunar_date(self.wedding_date)
+        super().save(*args, **kwargs)
+
+    def compose_text(self):
+        return (
+            f"【{lunar_date(self.wedding_date)}】新郎{self.groom}与新娘{self.bride}"
+            f"于公历{chinese_date(self.wedding_date)}正式结为夫妇。{self.message}"
+        )
+
+
+def lunar_date(value: datetime.date):
+    """The Chinese lunar date of a Gregorian date: 2024-11-02 → 农历十月初二."""
+    lunar = Solar.fromYmd(value.year, value.month, value.day).getLunar()
+    return f"农历{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"

@@ -16,6 +16,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_display = ["date", "number", "is_published", "page_count"]
     list_filter = ["is_published"]
     date_hierarchy = "date"
+    ordering = ["-date"]
     search_fields = ["date", "number"]
     inlines = [PageInline]
     readonly_fields = ["created", "updated"]

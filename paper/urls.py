@@ -18,6 +18,7 @@ edition_patterns = [
 urlpatterns = [
     path("", include((edition_patterns, "paper"))),
     path("articles/", include("articles.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,19 +6,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
+from notices.models import Notice
 
 from .forms import DateJumpForm
 from .models import Issue, Page
 
 
-def pages_with_articles(issue):
-    """The issue's pages in order, each with its published articles as ``published_articles``."""
+def pages_with_contents(issue):
+    """The issue's pages in order, each with ``published_articles`` and ``published_notices``."""
     return issue.pages.prefetch_related(
         Prefetch(
             "articles",
             queryset=Article.objects.published().order_by("order", "id"),
             to_attr="published_articles",
-        )
+        ),
+        Prefetch(
+            "notices",
+            queryset=Notice.objects.published().order_by("order", "id"),
+            to_attr="published_notices",
+        ),
     )
 
 
@@ -26,8 +32,9 @@ def home(request):
     issue = Issue.objects.published().order_by("-date").first()
     context = {
         "issue": issue,
-        "pages": pages_with_articles(issue) if issue else [],
+        "pages": pages_with_contents(issue) if issue else [],
         "previous_issue": issue.get_previous_published() if issue else None,
+        "notices": Notice.objects.published().for_list().order_by("-pub_date", "-id")[:5],
     }
     return render(request, "paper/home.html", context)
 
@@ -65,7 +72,7 @@ def issue_detail(request, date):
     issue = get_object_or_404(Issue.objects.published(), date=date)
     context = {
         "issue": issue,
-        "pages": pages_with_articles(issue),
+        "pages": pages_with_contents(issue),
         "previous_issue": issue.get_previous_published(),
         "next_issue": issue.get_next_published(),
     }
@@ -83,6 +90,7 @@ def page_detail(request, date, code):
         "page": page,
         "pages": pages,
         "articles": page.articles.published().order_by("order", "id"),
+        "notices": page.notices.published().order_by("order", "id"),
         "previous_page": pages[position - 1] if position > 0 else None,
         "next_page": pages[position + 1] if position + 1 < len(pages) else None,
     }

@@ -44,7 +44,7 @@ def make_article(page=None, **overrides):
 
 
 def make_archive(issue_count, pages_per_issue=2, articles_per_page=2):
-    """An archive of published issues, each with pages and articles; returns the newest issue."""
+    """Published issues, each with pages, articles and a notice; returns the newest issue."""
     issue = None
     for _ in range(issue_count):
         issue = make_issue()
@@ -52,4 +52,27 @@ def make_archive(issue_count, pages_per_issue=2, articles_per_page=2):
             page = make_page(issue)
             for n in range(articles_per_page):
                 make_article(page, headline=f"{issue.date} {page.code} 第{n + 1}篇")
+        make_notice(page, items=[{"holder": "张三"}, {"holder": "李四"}])
     return issue
+
+
+def make_notice(page=None, items=(), **overrides):
+    """A lost-certificate notice with the given items (dicts of LostItem fields)."""
+    from notices.models import DocumentType, LostItem, Notice
+
+    page = page or make_page(code="A03", name="公告")
+    fields = {"kind": Notice.Kind.LOST, "status": Notice.Status.PUBLISHED}
+    fields.update(overrides)
+    notice = Notice(issue=page.issue, page=page, **fields)
+    notice.save()
+    for order, item in enumerate(items or [{"holder": "毕丽静"}], start=1):
+        item = dict(item)
+        if isinstance(item.get("document_type"), str):
+            item["document_type"] = DocumentType.objects.get(name=item["document_type"])
+        item.setdefault("document_type", DocumentType.objects.get(name="收据"))
+        LostItem.objects.create(notice=notice, order=order, **item)
+    if not notice.text:
+        notice.text = notice.compose_text()
+        notice.fee = notice.compute_fee()
+        notice.save()
+    return notice

@@ -1,0 +1,197 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from paper.text import normalize_number
+
+from .models import (
+    AdDeskPhone,
+    DocumentType,
+    LostItem,
+    Notice,
+    NoticeKind,
+    RateCategory,
+    WeddingDetails,
+)
+
+
+class DocumentTypeInline(admin.TabularInline):
+    model = DocumentType
+    extra = 0
+    fields = ["name", "number_format", "number_label", "measure_word"]
+
+
+@admin.register(RateCategory)
+class RateCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "price", "order"]
+    list_editable = ["price", "order"]
+    inlines = [DocumentTypeInline]
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "number_format", "number_label", "measure_word"]
+    list_select_related = ["category"]
+    list_filter = ["category", "number_format"]
+    search_fields = ["name"]
+
+
+@admin.register(AdDeskPhone)
+class AdDeskPhoneAdmin(admin.ModelAdmin):
+    list_display = ["number", "label", "order"]
+    list_editable = ["label", "order"]
+
+
+class LostItemFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if self.instance.kind == NoticeKind.LOST and not kept:
+            raise ValidationError("遗失声明至少要录入一件遗失的证件。")
+        if self.instance.kind == NoticeKind.WEDDING and kept:
+            raise ValidationError("结婚启事不需要录入遗失证件。")
+
+
+class LostItemInline(admin.StackedInline):
+    model = LostItem
+    formset = LostItemFormSet
+    extra = 1
+    autocomplete_fields = ["document_type"]
+    fields = [
+        ("holder", "document_type", "document_name"),
+        ("number", "issuer", "issued_on"),
+        ("amount", "other_identifier", "quantity", "order"),
+    ]
+
+
+class WeddingFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if self.instance.kind == NoticeKind.WEDDING and not kept:
+            raise ValidationError("结婚启事需要填写新郎、新娘和结婚日期。")
+
+
+class WeddingInline(admin.StackedInline):
+    model = WeddingDetails
+    formset = WeddingFormSet
+    extra = 1
+    max_num = 1
+    fields = [("groom", "bride"), ("wedding_date", "lunar_date"), "message"]
+    readonly_fields = ["lunar_date"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "pub_date",
+        "page_code",
+        "kind",
+        "holders",
+        "fee",
+        "status",
+        "needs_review",
+    ]
+    list_display_links = ["reference"]
+    list_select_related = ["page"]
+    list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
+    date_hierarchy = "pub_date"
+    # An issue's notices in page order: pick its day in the date hierarchy.
+    ordering = ["-pub_date", "page__order", "order", "id"]
+    search_fields = ["reference", "items__holder", "items__number", "text"]
+    autocomplete_fields = ["issue", "page"]
+    readonly_fields = ["reference", "composed_text", "pub_date", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["kind", ("issue", "page", "order"), "status"]}),
+        ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
+        ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),
+    ]
+    inlines = [LostItemInline, WeddingInline]
+    actions = ["publish", "unpublish", "recompose_text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = normalize_number(search_term)
+        if key:
+            # Numbers match however they were typed: full-width, case, spaces, punctuation.
+            queryset |= self.model.objects.filter(items__number_key__contains=key)
+            may_have_duplicates = True
+        return queryset, may_have_duplicates
+
+    @admin.display(description="版号", ordering="page__code")
+    def page_code(self, notice):
+        return notice.page.code
+
+    @admin.display(description="持有人")
+    def holders(self, notice):
+        return "、".join(dict.fromkeys(item.holder for item in notice.items.all()))
+
+    @admin.display(description="按条目生成的文字")
+    def composed_text(self, notice):
+        if not notice.pk:
+            return "保存后显示。"
+        return notice.compose_text() or "(没有条目)"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        notice = form.instance
+        items_changed = any(
+            formset.model is LostItem and formset.has_changed() for formset in formsets
+        )
+        updates = []
+        if notice.kind == NoticeKind.LOST and (items_changed or notice.fee is None):
+            notice.fee = notice.compute_fee()
+            updates.append("fee")
+        if not notice.text.strip():
+            notice.text = notice.compose_text()
+            updates.append("text")
+            self.message_user(request, "已按条目生成刊登文字,请核对后再发布。", messages.INFO)
+        if updates:
+            notice.save()
+        for item in notice.items.select_related("document_type"):
+            for warning in item.warnings():
+                self.message_user(request, warning, messages.WARNING)
+
+    @admin.action(description="发布所选公告", permissions=["change"])
+    def publish(self, request, queryset):
+        empty = queryset.filter(text="")
+        if empty.exists():
+            self.message_user(
+                request,
+                "以下公告没有刊登文字,未发布:"
+                + "、".join(empty.values_list("reference", flat=True)),
+                messages.ERROR,
+            )
+        count = queryset.exclude(text="").update(status=Notice.Status.PUBLISHED)
+        self.message_user(request, f"已发布 {count} 条公告。", messages.SUCCESS)
+
+    @admin.action(description="撤回所选公告(读者将看不到)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Notice.Status.DRAFT)
+        self.message_user(request, f"已撤回 {count} 条公告。", messages.SUCCESS)
+
+    @admin.action(description="按条目重新生成刊登文字", permissions=["change"])
+    def recompose_text(self, request, queryset):
+        changed = []
+        for notice in queryset.select_related("issue").prefetch_related(
+            "items__document_type", "wedding"
+        ):
+            text = notice.compose_text()
+            if text and text != notice.text:
+                notice.text = text
+                notice.save()
+                changed.append(notice.reference)
+        self.message_user(
+            request,
+            f"已重新生成 {len(changed)} 条公告的文字:{'、'.join(changed)}"
+            if changed
+            else "所选公告的文字与条目一致,没有改动。",
+            messages.SUCCESS,
+        )

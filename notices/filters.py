@@ -1,0 +1,46 @@
+import django_filters
+from django import forms
+
+from .models import DocumentType, Notice, NoticeKind
+
+
+class NoticeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类型", empty_label="全部")
+    date_from = django_filters.DateFilter(
+        field_name="pub_date",
+        lookup_expr="gte",
+        label="起始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="pub_date",
+        lookup_expr="lte",
+        label="截止日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    holder = django_filters.CharFilter(
+        field_name="items__holder",
+        lookup_expr="icontains",
+        distinct=True,
+        label="持有人",
+        max_length=100,
+    )
+    doc_type = django_filters.ModelChoiceFilter(
+        field_name="items__document_type",
+        queryset=DocumentType.objects.all(),
+        distinct=True,
+        label="证件类型",
+        empty_label="全部",
+    )
+    number = django_filters.CharFilter(method="filter_number", label="证件号码", max_length=100)
+    q = django_filters.CharFilter(method="search", label="关键词", max_length=200)
+
+    class Meta:
+        model = Notice
+        fields = []
+
+    def filter_number(self, queryset, name, value):
+        return queryset.with_number(value)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

@@ -1,0 +1,46 @@
+import segno
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django_filters.views import FilterView
+
+from .filters import NoticeFilter
+from .models import AdDeskPhone, Notice, RateCategory
+
+
+class NoticeListView(FilterView):
+    filterset_class = NoticeFilter
+    paginate_by = 20
+    template_name = "notices/notice_list.html"
+
+    def get_queryset(self):
+        return Notice.objects.published().for_list()
+
+
+def notice_detail(request, pk):
+    notice = get_object_or_404(Notice.objects.published().for_detail(), pk=pk)
+    return render(request, "notices/notice_detail.html", {"notice": notice})
+
+
+def notice_proof(request, pk):
+    notice = get_object_or_404(Notice.objects.published().for_list(), pk=pk)
+    permalink = request.build_absolute_uri(notice.get_absolute_url())
+    context = {
+        "notice": notice,
+        "permalink": permalink,
+        "qr_svg": qr_code_svg(permalink),
+        "printed_on": timezone.localdate(),
+    }
+    return render(request, "notices/notice_proof.html", context)
+
+
+def rates(request):
+    context = {
+        "categories": RateCategory.objects.prefetch_related("document_types"),
+        "phones": AdDeskPhone.objects.all(),
+    }
+    return render(request, "notices/rates.html", context)
+
+
+def qr_code_svg(url):
+    """The URL as an inline SVG QR code, made here: the proof needs no outside service."""
+    return segno.make(url, error="m").svg_inline(scale=3, title="公告链接二维码")

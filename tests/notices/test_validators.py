@@ -1,0 +1,72 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from notices.validators import (
+    registration_number_warning,
+    validate_credit_code,
+    validate_resident_id,
+)
+
+
+@pytest.mark.parametrize(
+    "number, canonical",
+    [
+        ("370602199001011239", "370602199001011239"),
+        ("11010519491231002X", "11010519491231002X"),
+        ("11010519491231002x", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),
+        (" 110105 19491231 002X ", "11010519491231002X"),
+    ],
+)
+def test_valid_resident_ids(number, canonical):
+    assert validate_resident_id(number) == canonical
+
+
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        ("370602199001011238", "最后一位应为9"),
+        ("110105194912310021", "最后一位应为X"),
+        ("37060219900101123", "应为18位,现在是17位"),
+        ("3706021990010112390", "应为18位,现在是19位"),
+        ("37060219900101123A", "最后一位为数字或X"),
+        ("370602199013011239", "出生日期"),
+    ],
+)
+def test_invalid_resident_ids(number, message):
+    with pytest.raises(ValidationError) as error:
+        validate_resident_id(number)
+    assert message in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "code, canonical",
+    [
+        ("91350100M000100Y43", "91350100M000100Y43"),
+        ("91350100m000100y43", "91350100M000100Y43"),
+        ("９１３５０１００Ｍ０００１００Ｙ４３", "91350100M000100Y43"),
+    ],
+)
+def test_valid_credit_codes(code, canonical):
+    assert validate_credit_code(code) == canonical
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("91350100M000100Y44", "最后一位应为3"),
+        ("91350100M000100Y4", "应为18位,现在是17位"),
+        ("91350100M0001O0Y43", "不能有字符:O"),
+        ("9135010IM000100Y43", "不能有字符:I"),
+    ],
+)
+def test_invalid_credit_codes(code, message):
+    with pytest.raises(ValidationError) as error:
+        validate_credit_code(code)
+    assert message in error.value.messages[0]
+
+
+def test_registration_number_check_digit_is_a_warning():
+    assert registration_number_warning("110108000000016") == ""
+    assert "校验位" in registration_number_warning("110108000000017")
+    assert "15位" in registration_number_warning("11010800000001")
