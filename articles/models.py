@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from paper.models import Issue, Page
+from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQuerySet
 
 
 class ArticleStatus(models.TextChoices):
@@ -10,28 +10,15 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(status=ArticleStatus.PUBLISHED, issue__is_published=True)
 
     def for_list(self):
         return self.select_related("issue", "page__issue")
 
-    def search(self, q):
-        """Articles containing every whitespace-separated word of ``q``."""
-        words = q.split()
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(
-                models.Q(headline__icontains=word)
-                | models.Q(kicker__icontains=word)
-                | models.Q(subheadline__icontains=word)
-                | models.Q(body__icontains=word)
-            )
-        return queryset
 
-
-class Article(models.Model):
+class Article(Searchable):
     Status = ArticleStatus
 
     issue = models.ForeignKey(
@@ -66,7 +53,7 @@ class Article(models.Model):
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(ArticleQuerySet)()
 
     class Meta:
         ordering = ["-pub_date", "id"]
@@ -93,6 +80,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk})
+
+    def search_parts(self):
+        return [
+            self.kicker,
+            self.headline,
+            self.subheadline,
+            self.source,
+            self.byline,
+            self.dateline,
+            self.column,
+            self.body,
+        ]
+
+    def search_display(self):
+        return self.headline, " ".join(text for _, text in self.paragraphs())
 
     def clean(self):
         if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:

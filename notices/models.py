@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from lunar_python import Solar
 
-from paper.models import Issue, Page
-from paper.text import mask_resident_ids, normalize_number, normalize_text
+from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQuerySet
+from paper.text import mask_resident_ids, normalize_number
 
 from . import validators
 
@@ -148,7 +148,7 @@ class NoticeStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(status=NoticeStatus.PUBLISHED, issue__is_published=True)
 
@@ -160,13 +160,6 @@ class NoticeQuerySet(models.QuerySet):
             models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
         )
 
-    def search(self, q):
-        """Notices whose text contains every whitespace-separated word of ``q``."""
-        queryset = self
-        for word in normalize_text(q).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
-
     def with_number(self, number):
         key = normalize_number(number)
         if not key:
@@ -174,7 +167,7 @@ class NoticeQuerySet(models.QuerySet):
         return self.filter(items__number_key__contains=key).distinct()
 
 
-class Notice(models.Model):
+class Notice(Searchable):
     Kind = NoticeKind
     Status = NoticeStatus
 
@@ -215,11 +208,10 @@ class Notice(models.Model):
         "待核对", default=False, help_text="导入时未能完全识别,需要编辑核对。"
     )
     review_note = models.TextField("核对说明", blank=True)
-    search_text = models.TextField(editable=False, default="")
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
 
-    objects = NoticeQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(NoticeQuerySet)()
 
     class Meta:
         ordering = ["-pub_date", "id"]
@@ -245,7 +237,6 @@ class Notice(models.Model):
 
     def save(self, *args, **kwargs):
         self.pub_date = self.issue.date
-        self.search_text = normalize_text(self.text)
         if self.reference:
             return super().save(*args, **kwargs)
         with transaction.atomic():
@@ -262,6 +253,12 @@ class Notice(models.Model):
     def clean(self):
         if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
             raise ValidationError({"page": "所选版面不属于这一期报纸。"})
+
+    def search_parts(self):
+        return [self.text]
+
+    def search_display(self):
+        return f"{self.get_kind_display()} {self.reference}", self.public_text()
 
     def get_proof_url(self):
         return reverse("notices:notice-proof", kwargs={"pk": self.pk})

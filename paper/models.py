@@ -4,6 +4,52 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from .fields import TokensField
+from .search import SearchQuery, search_fields
+
+SEARCH_FIELDS = ["search_text", "search_numbers", "search_tokens"]
+
+
+class SearchableQuerySet(models.QuerySet):
+    def search(self, q):
+        """The documents containing every whitespace-separated word of ``q`` (see paper.search)."""
+        return SearchQuery.parse(q).filter(self)
+
+
+class SearchableManager(models.Manager):
+    """Leaves the search columns out of every query unless asked for: they are large."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*SEARCH_FIELDS)
+
+
+class Searchable(models.Model):
+    """A document found by the archive's search: its normalised text and tokens.
+
+    The columns are filled from ``search_parts()`` each time the document is saved.
+    """
+
+    search_text = models.TextField(editable=False, default="")
+    search_numbers = models.TextField(editable=False, default="")
+    search_tokens = TokensField()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.update_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
+        super().save(*args, **kwargs)
+
+    def search_parts(self):
+        raise NotImplementedError
+
+    def update_search_fields(self):
+        for name, value in search_fields(*self.search_parts()).items():
+            setattr(self, name, value)
+
 
 class IssueQuerySet(models.QuerySet):
     def published(self):

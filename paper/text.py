@@ -1,12 +1,29 @@
-"""Text tools shared by the apps: normalising Chinese text and numbers, masking ID numbers."""
+"""Text tools shared by the apps: normalising Chinese text for search, numbers, masking IDs.
 
+Normalisation works character by character, so that the normal form of any part of a text is
+a part of the normal form of the whole: whatever a reader copies out of a page finds that page.
+"""
+
+import functools
 import re
 import unicodedata
 
+import opencc
+
+_to_simplified = opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _normal_char(char):
+    if unicodedata.category(char)[0] == "C":  # control and format characters
+        return " "
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return _to_simplified.convert(folded)
+
 
 def normalize_text(value):
-    """Fold full-width forms to half-width (NFKC) and fold case, as people type either."""
-    return unicodedata.normalize("NFKC", value or "").casefold()
+    """Full-width to half-width (NFKC), case folded, Traditional characters to Simplified."""
+    return "".join(map(_normal_char, value or ""))
 
 
 def normalize_number(value):
@@ -16,6 +33,24 @@ def normalize_number(value):
     ``（鲁烟）船登`` and ``yz-000135`` both find it.
     """
     return "".join(char for char in normalize_text(value) if char.isalnum())
+
+
+# Letters and digits joined by the punctuation or spaces that numbers are printed with.
+NUMBER_RUN = re.compile(r"[0-9a-z](?:[0-9a-z]|[-_./:()#\s](?=[-_./:()#\s]*[0-9a-z]))*")
+
+
+def compact_numbers(normalized):
+    """The numbers in a normalised text with their punctuation and spaces removed.
+
+    Only runs that had something to remove and contain a digit are returned:
+    ``yz-000135`` gives ``yz000135``; a plain word or number is already searchable as it is.
+    """
+    found = []
+    for run in NUMBER_RUN.findall(normalized):
+        compact = re.sub(r"[^0-9a-z]", "", run)
+        if compact != run and any(char.isdigit() for char in compact):
+            found.append(compact)
+    return found
 
 
 # An 18-character resident ID number standing alone (not inside a longer run of letters or digits).

@@ -12,6 +12,7 @@ edition_patterns = [
     path("issues/", views.issue_archive, name="issue-archive"),
     path("issues/<isodate:date>/", views.issue_detail, name="issue-detail"),
     path("issues/<isodate:date>/<pagecode:code>/", views.page_detail, name="page-detail"),
+    path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from articles.models import Article
 from notices.models import Notice
 
-from .forms import DateJumpForm
+from .forms import DateJumpForm, SearchForm
 from .models import Issue, Page
+from .search import SearchQuery, search_sources, snippet
+from .text import mask_resident_ids
 
 
 def pages_with_contents(issue):
@@ -95,6 +97,49 @@ def page_detail(request, date, code):
         "next_page": pages[position + 1] if position + 1 < len(pages) else None,
     }
     return render(request, "paper/page_detail.html", context)
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search(request):
+    """One search over articles and notices, newest first, each match shown in context."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": ""}
+    if form.is_valid() and SearchQuery.parse(form.cleaned_data["q"]):
+        data = form.cleaned_data
+        query = SearchQuery.parse(data["q"])
+        sources = {
+            "articles": Article.objects.published().for_list(),
+            "notices": Notice.objects.published().for_list(),
+        }
+        if data["kind"]:
+            sources = {data["kind"]: sources[data["kind"]]}
+        found = search_sources(
+            sources,
+            query,
+            page=data["page"] or 1,
+            per_page=SEARCH_PAGE_SIZE,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            order=data["sort"] or "newest",
+        )
+        context.update(
+            query=mask_resident_ids(data["q"]),
+            page=data["page"] or 1,
+            counts=found["counts"],
+            has_next=found["has_next"],
+            results=[
+                {
+                    "kind": kind,
+                    "document": document,
+                    "title": document.search_display()[0],
+                    "snippet": snippet(document.search_display()[1], query),
+                }
+                for kind, document in found["documents"]
+            ],
+        )
+    return render(request, "paper/search.html", context)
 
 
 def healthz(request):

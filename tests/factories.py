@@ -76,3 +76,11 @@ def make_notice(page=None, items=(), **overrides):
         notice.fee = notice.compute_fee()
         notice.save()
     return notice
+
+
+def load_sample_issue():
+    """The sample issue of 2024-10-22, as `make run` shows it, indexed for search."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "sample_issue", verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)

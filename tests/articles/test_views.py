@@ -1,17 +1,16 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import load_sample_issue, make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def policy_article():
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
     return Article.objects.get(headline__startswith="中共中央")
 
 

@@ -1,8 +1,9 @@
 """A reader's path through the archive, on a phone and on a desktop."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.factories import load_sample_issue
 
 pytestmark = [
     pytest.mark.browser,
@@ -12,7 +13,7 @@ pytestmark = [
 
 @pytest.fixture
 def archive(transactional_db):
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
 
 
 def fits_the_viewport(page):

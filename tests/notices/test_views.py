@@ -1,10 +1,9 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from notices.models import Notice
-from tests.factories import make_archive, make_issue, make_notice, make_page
+from tests.factories import load_sample_issue, make_archive, make_issue, make_notice, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +13,7 @@ MASKED = "370602********1239"
 
 @pytest.fixture
 def sample_issue():
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
 
 
 @pytest.fixture

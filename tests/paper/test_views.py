@@ -1,19 +1,18 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import make_archive, make_article, make_issue, make_page
+from tests.factories import load_sample_issue, make_archive, make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def sample_issue():
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
 
 
 def test_home_shows_latest_published_issue_and_its_headlines(client):

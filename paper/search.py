@@ -1,0 +1,354 @@
+"""Exact substring search over normalised Chinese text, served by an index on PostgreSQL.
+
+A document matches a query when every whitespace-separated term of the query occurs in the
+document's normalised text (see ``paper.text``). A number-like term (letters and digits, at least
+one digit, four or more characters once punctuation is removed) also matches the document's
+numbers with their punctuation and spaces removed, so ``yz000135`` finds ``YZ-000135``.
+
+On PostgreSQL each document carries a tsvector of its characters and character bigrams (numbers
+get their own marked tokens). A term of one or two characters is one token, and the token match
+is the exact answer; a longer term needs all its bigrams and is then checked as a substring.
+
+Newest-first results come from one of three plans, chosen by how many documents the rarest
+term is likely to match (read from the column's statistics):
+- *walk*: read the date index backwards and keep the matching rows; for common terms.
+- *bitmap*: collect every match through the token index and sort; for rare terms.
+- *windows*: the bitmap plan over successive date ranges, newest first, each sized to hold about
+  a page of matches; for the terms in between, where neither of the others is fast.
+"""
+
+import dataclasses
+import datetime
+import math
+import re
+import time
+
+from django.db import connection, models, transaction
+from django.db.models import Q
+
+from .fields import quote_lexeme
+from .text import compact_numbers, normalize_text
+
+NUMBER_MARK = "\ue000"  # a private-use character: normalised text never contains one
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+MIN_NUMBER_LENGTH = 4
+NUMBER_TERM = re.compile(r"[0-9a-z\-_./:()#]+")
+
+# Plan thresholds: fractions of all documents that the rarest term is expected to match.
+WALK_FROM = 0.02
+BITMAP_UP_TO_MATCHES = 4000
+STATS_TTL_SECONDS = 600
+
+
+def bigrams(text):
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def document_tokens(normalized_text, numbers):
+    """The tokens of a normalised document: every character and pair of adjacent characters."""
+    tokens = set()
+    for run in normalized_text.split():
+        tokens.update(run)
+        tokens.update(bigrams(run))
+    for number in numbers:
+        tokens.update(NUMBER_MARK + token for token in {*number, *bigrams(number)})
+    return tokens
+
+
+def search_fields(*parts):
+    """The values of a document's search columns, from the texts that make it up."""
+    normalized = "\n".join(normalize_text(part) for part in parts if part)
+    numbers = compact_numbers(normalized)
+    return {
+        "search_text": normalized,
+        "search_numbers": " ".join(numbers),
+        "search_tokens": document_tokens(normalized, numbers),
+    }
+
+
+def _term_tokens(text):
+    return [text] if len(text) == 1 else sorted(bigrams(text))
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    text: str
+    number: str = ""
+
+    @classmethod
+    def parse(cls, raw):
+        text = normalize_text(raw)
+        number = ""
+        if NUMBER_TERM.fullmatch(text):
+            compact = re.sub(r"[^0-9a-z]", "", text)
+            if len(compact) >= MIN_NUMBER_LENGTH and any(c.isdigit() for c in compact):
+                number = compact
+        return cls(text, number)
+
+    def alternatives(self):
+        """(tokens, needs substring check) for the text and, for numbers, the compact form."""
+        found = [(_term_tokens(self.text), len(self.text) > 2)]
+        if self.number:
+            tokens = [NUMBER_MARK + t for t in _term_tokens(self.number)]
+            found.append((tokens, True))
+        return found
+
+    def tsquery(self):
+        return " | ".join(
+            "(" + " & ".join(quote_lexeme(t) for t in tokens) + ")"
+            for tokens, _ in self.alternatives()
+        )
+
+    def substring_q(self):
+        condition = Q(search_text__contains=self.text)
+        if self.number:
+            condition |= Q(search_numbers__contains=self.number)
+        return condition
+
+    def needs_substring_check(self):
+        return any(check for _, check in self.alternatives())
+
+
+@dataclasses.dataclass
+class SearchQuery:
+    terms: list
+
+    @classmethod
+    def parse(cls, q):
+        words = normalize_text((q or "")[:MAX_QUERY_LENGTH]).split()
+        terms = list(dict.fromkeys(Term.parse(word) for word in words))[:MAX_TERMS]
+        return cls(terms)
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    def filter(self, queryset):
+        """The documents of ``queryset`` that match every term."""
+        if not self.terms:
+            return queryset.none()
+        if connection.vendor != "postgresql":
+            for term in self.terms:
+                queryset = queryset.filter(term.substring_q())
+            return queryset
+        tsquery = " & ".join(f"({term.tsquery()})" for term in self.terms)
+        queryset = queryset.filter(search_tokens__matches=tsquery)
+        for term in self.terms:
+            if term.needs_substring_check():
+                queryset = queryset.filter(term.substring_q())
+        return queryset
+
+
+class TokenStatistics:
+    """How often tokens occur, from PostgreSQL's statistics of a table's token column."""
+
+    _cache = {}
+
+    def __init__(self, rows, frequencies, floor):
+        self.rows = rows
+        self.frequencies = frequencies
+        self.floor = floor
+
+    @classmethod
+    def for_model(cls, model):
+        table = model._meta.db_table
+        cached = cls._cache.get(table)
+        if cached and time.monotonic() - cached[0] < STATS_TTL_SECONDS:
+            return cached[1]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM pg_stats WHERE tablename = %s AND attname = 'search_tokens'",
+                [table],
+            )
+            row = cursor.fetchone()
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            rows = max(cursor.fetchone()[0], 0)
+        if row and row[0]:
+            elements, freqs = row
+            frequencies = dict(zip(elements, freqs[: len(elements)], strict=True))
+            stats = cls(rows, frequencies, floor=min(frequencies.values()))
+        else:
+            stats = None
+        cls._cache[table] = (time.monotonic(), stats)
+        return stats
+
+    def fraction(self, query):
+        """The expected fraction of documents that match: the rarest term's least common token."""
+        fractions = []
+        for term in query.terms:
+            fractions.append(
+                max(
+                    min(self.frequencies.get(token, self.floor) for token in tokens)
+                    for tokens, _ in term.alternatives()
+                )
+            )
+        return min(fractions)
+
+
+@dataclasses.dataclass
+class Results:
+    objects: list
+    count: int
+    estimated: bool
+    plan: str
+
+
+def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub_date"):
+    """The ``limit`` newest documents of ``queryset`` matching ``query``, with a count.
+
+    Newest first, the primary key breaking ties; ``date_from`` and ``date_to`` narrow the range.
+    The count is exact where the plan collects every match, an estimate otherwise.
+    """
+    model = queryset.model
+    if date_from:
+        queryset = queryset.filter(**{f"{date_field}__gte": date_from})
+    if date_to:
+        queryset = queryset.filter(**{f"{date_field}__lte": date_to})
+    matching = query.filter(queryset)
+    order = [f"-{date_field}", "pk"]
+    stats = None
+    if connection.vendor == "postgresql" and query:
+        stats = TokenStatistics.for_model(model)
+    if stats is None:
+        return Results(list(matching.order_by(*order)[:limit]), matching.count(), False, "plain")
+
+    bounds = model._default_manager.aggregate(
+        first=models.Min(date_field), last=models.Max(date_field)
+    )
+    first = max(filter(None, [bounds["first"], date_from]), default=None)
+    last = min(filter(None, [bounds["last"], date_to]), default=None)
+    if first is None or last is None or first > last:
+        return Results([], 0, False, "empty")
+    all_days = (bounds["last"] - bounds["first"]).days + 1
+    per_day = stats.rows / all_days
+    fraction = stats.fraction(query)
+    expected = fraction * per_day * ((last - first).days + 1)
+
+    if fraction >= WALK_FROM:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            objects = list(matching.order_by(*order)[:limit])
+        return Results(objects, round(expected), True, "walk")
+    if expected <= BITMAP_UP_TO_MATCHES:
+        objects = list(_unindexed_order(matching, date_field)[:limit])
+        return Results(objects, matching.count(), False, "bitmap")
+    window = max(1, math.ceil(2 * limit / (fraction * max(per_day, 1))))
+    objects = []
+    end = last
+    while end >= first and len(objects) < limit:
+        start = max(first, end - datetime.timedelta(days=window - 1))
+        in_window = matching.filter(**{f"{date_field}__range": (start, end)})
+        objects.extend(_unindexed_order(in_window, date_field)[: limit - len(objects)])
+        end = start - datetime.timedelta(days=1)
+        window *= 2
+    return Results(objects, round(expected), True, "windows")
+
+
+def _unindexed_order(queryset, date_field):
+    # Sorting on an expression keeps the planner off the date index: it collects the matches
+    # through the token index instead, then sorts the few it found.
+    return queryset.order_by(
+        models.ExpressionWrapper(models.F(date_field) + 0, output_field=models.DateField()).desc(),
+        "pk",
+    )
+
+
+def _normal_with_origins(text):
+    """The normalised text, and for each of its characters the index of the original one."""
+    pieces, origins = [], []
+    for index, char in enumerate(text):
+        normal = normalize_text(char)
+        pieces.append(normal)
+        origins.extend([index] * len(normal))
+    return "".join(pieces), origins
+
+
+def matched_spans(text, query):
+    """Where the query's terms occur in ``text``, as sorted, merged (start, end) pairs."""
+    normal, origins = _normal_with_origins(text)
+    spans = []
+    for term in query.terms:
+        start = normal.find(term.text)
+        while start != -1:
+            end = start + len(term.text)
+            spans.append((origins[start], origins[end - 1] + 1))
+            start = normal.find(term.text, start + 1)
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text, query, width=90):
+    """A piece of ``text`` around the first match, as (before, marked, after, ...) parts.
+
+    Returns a list of (text, is_match) pairs for the template to render with <mark>.
+    """
+    text = " ".join(text.split())
+    spans = matched_spans(text, query)
+    if spans:
+        centre = spans[0][0]
+        start = max(0, centre - width // 3)
+    else:
+        start = 0
+    end = min(len(text), start + width)
+    parts = []
+    position = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start > position:
+            parts.append((text[position:span_start], False))
+        parts.append((text[span_start:span_end], True))
+        position = span_end
+    if position < end:
+        parts.append((text[position:end], False))
+    if start > 0:
+        parts.insert(0, ("…", False))
+    if end < len(text):
+        parts.append(("…", False))
+    return parts
+
+
+RELEVANCE_POOL = 200
+
+
+def search_sources(sources, query, *, page, per_page, date_from=None, date_to=None, order="newest"):
+    """One page of matches from several kinds of document, merged newest first (or by relevance).
+
+    ``sources`` maps a kind to a queryset of visible documents; each document needs a
+    ``search_display()`` giving (title, text) as a reader sees them. Returns the page's documents,
+    the counts per kind (with whether each is an estimate) and whether a next page exists.
+    """
+    limit = page * per_page + 1
+    if order == "relevance":
+        limit = max(limit, RELEVANCE_POOL)
+    found = {
+        kind: newest(queryset, query, limit, date_from, date_to)
+        for kind, queryset in sources.items()
+    }
+    documents = [
+        (kind, document) for kind, results in found.items() for document in results.objects
+    ]
+    documents.sort(key=lambda pair: pair[1].pk)
+    documents.sort(key=lambda pair: pair[1].pub_date, reverse=True)
+    if order == "relevance":
+        documents.sort(key=lambda pair: relevance(pair[1], query), reverse=True)
+    start = (page - 1) * per_page
+    return {
+        "documents": documents[start : start + per_page],
+        "counts": {kind: (r.count, r.estimated) for kind, r in found.items()},
+        "has_next": len(documents) > start + per_page,
+        "plans": {kind: r.plan for kind, r in found.items()},
+    }
+
+
+def relevance(document, query):
+    """Matches in the title count five times those in the text."""
+    title, text = document.search_display()
+    return 5 * len(matched_spans(title, query)) + len(matched_spans(text, query))

@@ -1,0 +1,324 @@
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article
+from notices.models import Notice
+from paper import search
+from paper.search import SearchQuery, Term, newest
+from paper.text import compact_numbers, normalize_text
+from tests.factories import make_article, make_issue, make_notice, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+def headlines(queryset):
+    return sorted(a.headline for a in queryset)
+
+
+def test_normalisation_folds_width_case_and_traditional_characters():
+    assert normalize_text("ＹＺ－０００１３５") == "yz-000135"
+    assert normalize_text("（鲁烟）船登") == "(鲁烟)船登"
+    assert normalize_text("遺失聲明 國籍證書") == "遗失声明 国籍证书"
+    assert normalize_text("Ab\x00c") == "ab c"
+    assert compact_numbers(normalize_text("编号:(2024)YZ-000135号 电话 6631203")) == [
+        "2024yz000135"
+    ]
+
+
+def test_terms_know_numbers():
+    assert Term.parse("YZ-000135") == Term("yz-000135", "yz000135")
+    assert Term.parse("yz000135") == Term("yz000135", "yz000135")
+    assert Term.parse("工匠") == Term("工匠", "")
+    assert Term.parse("a-1") == Term("a-1", "")  # too short to be a number
+
+
+def test_every_word_must_match_anywhere_in_the_article():
+    make_article(headline="大国工匠", body="培养高技能人才。", byline="孙文琦")
+    make_article(headline="生态环保督察", body="督察组全部进驻。")
+    assert headlines(Article.objects.search("工匠 人才")) == ["大国工匠"]
+    assert headlines(Article.objects.search("孙文琦")) == ["大国工匠"]
+    assert headlines(Article.objects.search("督")) == ["生态环保督察"]
+    assert headlines(Article.objects.search("工匠 督察")) == []
+
+
+def test_traditional_query_finds_simplified_text_and_back():
+    make_article(headline="遗失声明", body="国籍证书丢失。")
+    make_article(headline="舊報紙", body="這是繁體字。")
+    assert headlines(Article.objects.search("遺失")) == ["遗失声明"]
+    assert headlines(Article.objects.search("國籍證書")) == ["遗失声明"]
+    assert headlines(Article.objects.search("旧报纸")) == ["舊報紙"]
+
+
+def test_numbers_match_without_their_punctuation():
+    notice = make_notice(
+        items=[
+            {
+                "holder": "迟汝海",
+                "document_type": "国籍证书",
+                "number": "(鲁烟)船登(籍)(2024)YZ-000135号",
+            }
+        ]
+    )
+    for q in (
+        "yz000135",
+        "YZ-000135",
+        "ｙｚ－０００１３５",
+        "（鲁烟）船登",
+        "2024yz000135",
+        "YZ 000135",
+    ):
+        assert list(Notice.objects.search(q)) == [notice], q
+    assert list(Notice.objects.search("yz000136")) == []
+
+
+ALPHABET = "工匠人才督察遗失遺國国证证书鲁烟aAbZ019-().:, "
+
+
+def fold(text):
+    return normalize_text(text)
+
+
+def reference_matches(document_text, q):
+    """The definition of a match, written plainly: every term in the text or its numbers."""
+    normalized = normalize_text(document_text)
+    numbers = compact_numbers(normalized)
+    query = SearchQuery.parse(q)
+    return bool(query) and all(
+        term.text in normalized or (term.number and any(term.number in n for n in numbers))
+        for term in query.terms
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """Forty generated articles shared by the property tests (built once, removed after).
+
+    Their issue is unpublished, so that the other tests of the module do not see them.
+    """
+    rng = random.Random(20241022)
+    with django_db_blocker.unblock():
+        page = make_page(make_issue(date=datetime.date(1999, 1, 1), is_published=False))
+        articles = [
+            make_article(
+                page,
+                headline=f"第{n}篇",
+                body="".join(rng.choice(ALPHABET) for _ in range(rng.randint(5, 60))),
+            )
+            for n in range(40)
+        ]
+        yield articles
+        page.issue.delete()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_part_of_a_document_finds_it(corpus, data):
+    article = data.draw(st.sampled_from(corpus))
+    text = article.body
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 12)))
+    part = text[start:end]
+    if not part.split():
+        return
+    found = {a.pk for a in Article.objects.filter(page=corpus[0].page).search(part)}
+    assert article.pk in found
+    expected = {
+        a.pk for a in corpus if reference_matches(a.search_display()[0] + "\n" + a.body, part)
+    }
+    assert found == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(q=st.text(alphabet=ALPHABET + "家庭xyz", min_size=1, max_size=8))
+def test_search_agrees_with_a_brute_force_scan(corpus, q):
+    found = {a.pk for a in Article.objects.filter(page=corpus[0].page).search(q)}
+    expected = {a.pk for a in corpus if reference_matches("\n".join(a.search_parts()), q)}
+    assert found == expected
+
+
+HOSTILE = [
+    "'",
+    '"',
+    "a & b",
+    "| ! : * ( ) \\ < >",
+    "工匠 & ! | :*",
+    "x" * 2000,
+    "工" * 2000,
+    "   ",
+    "a\x00b",
+    "\x00",
+    "Ж工匠😀ﬁ",
+    "'); DROP TABLE articles_article; --",
+    "%_%",
+    "\\'\\\\",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+@pytest.mark.parametrize("path", ["/search/", "/articles/", "/notices/"])
+def test_hostile_input_is_a_normal_page(client, q, path):
+    make_article(headline="大国工匠", body="工匠精神 a & b")
+    make_notice(items=[{"holder": "张三"}])
+    response = client.get(path, {"q": q})
+    assert response.status_code == 200
+    assert "<script" not in response.content.decode().split("</header>")[1]
+
+
+def test_search_page_shows_highlighted_snippets_and_counts(client):
+    article = make_article(headline="大国工匠", body="培养大国工匠和高技能人才。")
+    make_notice(items=[{"holder": "工匠张三"}])
+    html = client.get("/search/", {"q": "工匠"}).content.decode()
+    assert "文章 1 条" in html and "公告 1 条" in html
+    assert "培养大国<mark>工匠</mark>和高技能人才。" in html
+    assert f'href="{article.get_absolute_url()}"' in html
+
+
+def test_search_narrows_by_kind_and_date(client):
+    make_article(make_page(make_issue(date=datetime.date(2024, 1, 2))), headline="一月的工匠")
+    make_article(make_page(make_issue(date=datetime.date(2024, 5, 2))), headline="五月的工匠")
+    make_notice(items=[{"holder": "工匠张三"}])
+
+    def titles(**params):
+        response = client.get("/search/", {"q": "工匠", **params})
+        return [r["title"] for r in response.context["results"]]
+
+    assert titles(kind="articles") == ["五月的工匠", "一月的工匠"]
+    assert all(t.startswith("遗失声明") for t in titles(kind="notices"))
+    assert titles(kind="articles", date_to="2024-03-01") == ["一月的工匠"]
+    assert titles(kind="articles", date_from="2024-03-01") == ["五月的工匠"]
+
+
+def test_search_pages_newest_first_and_by_relevance(client):
+    page = make_page(make_issue(date=datetime.date(2024, 1, 2)))
+    for n in range(25):
+        make_article(page, headline=f"第{n}篇", body="工匠")
+    late = make_page(make_issue(date=datetime.date(2024, 6, 1)))
+    make_article(late, headline="最新的", body="工匠")
+    make_article(page, headline="工匠工匠", body="工匠 工匠 工匠")
+    first = client.get("/search/", {"q": "工匠", "kind": "articles"})
+    assert first.context["results"][0]["title"] == "最新的"
+    assert first.context["has_next"]
+    second = client.get("/search/", {"q": "工匠", "kind": "articles", "page": 2})
+    assert len(second.context["results"]) == 7
+    assert not second.context["has_next"]
+    ranked = client.get("/search/", {"q": "工匠", "kind": "articles", "sort": "relevance"})
+    assert ranked.context["results"][0]["title"] == "工匠工匠"
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": "abc"}, {"page": "0"}, {"page": "51"}, {"date_from": "2024-13-01"}]
+)
+def test_bad_search_parameters_are_a_form_error(client, params):
+    response = client.get("/search/", {"q": "工匠", **params})
+    assert response.status_code == 200
+    assert "搜索条件有误" in response.content.decode()
+
+
+def test_notice_results_mask_resident_ids(client):
+    make_notice(
+        items=[{"holder": "张三", "document_type": "身份证", "number": "370602199001011239"}]
+    )
+    for q in ("370602199001011239", "张三"):
+        html = client.get("/search/", {"q": q}).content.decode()
+        html = html.replace('value="370602199001011239"', "")
+        assert "370602199001011239" not in html
+        assert "370602********1239" in html
+
+
+def test_results_change_at_once_when_content_changes(client, admin_client):
+    article = make_article(headline="大国工匠")
+
+    def found():
+        return [
+            r["document"].pk for r in client.get("/search/", {"q": "大国工匠"}).context["results"]
+        ]
+
+    assert found() == [article.pk]
+    admin_client.post(
+        "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+    )
+    assert found() == []
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    assert found() == [article.pk]
+    admin_client.post(
+        "/admin/paper/issue/", {"action": "unpublish", "_selected_action": [article.issue.pk]}
+    )
+    assert found() == []
+    article.issue.is_published = True
+    article.issue.save()
+    article.headline = "生态环保督察"
+    article.save()
+    assert found() == []
+    assert client.get("/search/", {"q": "环保督察"}).context["results"][0]["document"] == article
+    article.delete()
+    assert client.get("/search/", {"q": "环保督察"}).context["results"] == []
+
+
+def test_admin_edit_reindexes(admin_client):
+    article = make_article(headline="大国工匠", body="正文。")
+    data = {
+        "issue": article.issue.pk,
+        "page": article.page.pk,
+        "order": 1,
+        "status": "published",
+        "headline": "劳模精神",
+        "body": "正文。",
+    }
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    assert list(Article.objects.published().search("劳模")) == [article]
+    assert list(Article.objects.published().search("工匠")) == []
+
+
+def test_rebuild_command_restores_the_index():
+    from django.core.management import call_command
+
+    article = make_article(headline="大国工匠")
+    Article.objects.filter(pk=article.pk).update(
+        search_text="", search_numbers="", search_tokens=""
+    )
+    assert list(Article.objects.published().search("工匠")) == []
+    call_command("rebuild_search_index", batch_size=1, verbosity=0)
+    assert list(Article.objects.published().search("工匠")) == [article]
+
+
+QUERY_CLASSES = {
+    "one character": "工",
+    "two characters": "工匠",
+    "name": "迟汝海",
+    "phrase": "产业工人队伍",
+    "number": "yz000135",
+    "two words": "工匠 人才",
+}
+
+
+@pytest.mark.parametrize("plan_fraction", [0.5, 0.0001, 0.005], ids=["walk", "bitmap", "windows"])
+@pytest.mark.parametrize("q", QUERY_CLASSES.values(), ids=QUERY_CLASSES.keys())
+def test_no_query_class_scans_the_articles_table(postgres_only, monkeypatch, q, plan_fraction):
+    """With sequential scans priced out, each plan's queries still have an index to use."""
+    make_article(headline="大国工匠", body="迟汝海 产业工人队伍 YZ-000135 人才")
+    stats = search.TokenStatistics(rows=1_000_000, frequencies={}, floor=plan_fraction)
+    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, m: stats))
+    with CaptureQueriesContext(connection) as captured:
+        newest(Article.objects.published(), SearchQuery.parse(q), 21)
+    selects = [
+        query["sql"]
+        for query in captured
+        if query["sql"].startswith("SELECT") and "search_tokens" in query["sql"]
+    ]
+    assert selects
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for sql in selects:
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan on articles_article" not in plan, plan
+        finally:
+            cursor.execute("SET enable_seqscan = on")
