@@ -11,6 +11,14 @@ def quote_lexeme(token):
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def tsvector_literal(tokens):
+    """The literal form of a tsvector: quoted lexemes, with no parsing or stemming applied."""
+    joined = "\0".join(tokens)  # no token contains NUL: normalised text has no control chars
+    if "'" in joined or "\\" in joined:
+        return " ".join(quote_lexeme(token) for token in tokens)
+    return "'" + joined.replace("\0", "' '") + "'" if tokens else ""
+
+
 class TokensField(models.Field):
     description = "search tokens (tsvector on PostgreSQL)"
 
@@ -26,8 +34,7 @@ class TokensField(models.Field):
         if isinstance(value, set | frozenset | list | tuple):
             if connection.vendor != "postgresql":
                 return ""
-            # The literal form of a tsvector: quoted lexemes, no parsing or stemming applied.
-            return " ".join(quote_lexeme(token) for token in sorted(value))
+            return tsvector_literal(value)
         return value
 
     def from_db_value(self, value, expression, connection):

@@ -42,15 +42,18 @@ STATS_TTL_SECONDS = 600
 
 
 def bigrams(text):
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    return set(map(str.__add__, text, text[1:]))
 
 
 def document_tokens(normalized_text, numbers):
-    """The tokens of a normalised document: every character and pair of adjacent characters."""
-    tokens = set()
-    for run in normalized_text.split():
-        tokens.update(run)
-        tokens.update(bigrams(run))
+    """The tokens of a normalised document: every character and pair of adjacent characters.
+
+    Pairs across whitespace are left out: a search term never contains whitespace.
+    """
+    text = " ".join(normalized_text.split())
+    tokens = {token for token in bigrams(text) if " " not in token}
+    tokens.update(text)
+    tokens.discard(" ")
     for number in numbers:
         tokens.update(NUMBER_MARK + token for token in {*number, *bigrams(number)})
     return tokens
@@ -140,17 +143,24 @@ class SearchQuery:
 
 
 class TokenStatistics:
-    """How often tokens occur, from PostgreSQL's statistics of a table's token column."""
+    """How often tokens occur and how the documents spread over time, for one table.
+
+    Token frequencies come from PostgreSQL's statistics of the token column (ANALYZE keeps the
+    most common ones; any other token is rarer than the least common of those). Cached for a few
+    minutes per process: they describe a large archive, which changes slowly.
+    """
 
     _cache = {}
 
-    def __init__(self, rows, frequencies, floor):
+    def __init__(self, rows, frequencies, floor, first=None, last=None):
         self.rows = rows
         self.frequencies = frequencies
         self.floor = floor
+        self.first = first
+        self.last = last
 
     @classmethod
-    def for_model(cls, model):
+    def for_model(cls, model, date_field="pub_date"):
         table = model._meta.db_table
         cached = cls._cache.get(table)
         if cached and time.monotonic() - cached[0] < STATS_TTL_SECONDS:
@@ -164,26 +174,33 @@ class TokenStatistics:
             row = cursor.fetchone()
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
             rows = max(cursor.fetchone()[0], 0)
+        stats = None
         if row and row[0]:
             elements, freqs = row
             frequencies = dict(zip(elements, freqs[: len(elements)], strict=True))
-            stats = cls(rows, frequencies, floor=min(frequencies.values()))
-        else:
-            stats = None
+            bounds = model._base_manager.aggregate(
+                first=models.Min(date_field), last=models.Max(date_field)
+            )
+            stats = cls(rows, frequencies, min(frequencies.values()), **bounds)
         cls._cache[table] = (time.monotonic(), stats)
         return stats
 
-    def fraction(self, query):
-        """The expected fraction of documents that match: the rarest term's least common token."""
+    def upper_fraction(self, query):
+        """At most this fraction of documents has all the query's tokens.
+
+        Exact for a query of one token that is among the common ones.
+        """
         fractions = []
         for term in query.terms:
-            fractions.append(
-                max(
-                    min(self.frequencies.get(token, self.floor) for token in tokens)
-                    for tokens, _ in term.alternatives()
-                )
-            )
+            alternatives = [
+                min(self.frequencies.get(token, self.floor) for token in tokens)
+                for tokens, _ in term.alternatives()
+            ]
+            fractions.append(min(1.0, sum(alternatives)))
         return min(fractions)
+
+    def per_day(self):
+        return self.rows / ((self.last - self.first).days + 1)
 
 
 @dataclasses.dataclass
@@ -194,13 +211,20 @@ class Results:
     plan: str
 
 
+def is_single_token(query):
+    return (
+        len(query.terms) == 1
+        and len(query.terms[0].alternatives()) == 1
+        and len(query.terms[0].alternatives()[0][0]) == 1
+    )
+
+
 def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub_date"):
     """The ``limit`` newest documents of ``queryset`` matching ``query``, with a count.
 
     Newest first, the primary key breaking ties; ``date_from`` and ``date_to`` narrow the range.
     The count is exact where the plan collects every match, an estimate otherwise.
     """
-    model = queryset.model
     if date_from:
         queryset = queryset.filter(**{f"{date_field}__gte": date_from})
     if date_to:
@@ -209,31 +233,33 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     order = [f"-{date_field}", "pk"]
     stats = None
     if connection.vendor == "postgresql" and query:
-        stats = TokenStatistics.for_model(model)
-    if stats is None:
+        stats = TokenStatistics.for_model(queryset.model, date_field)
+    if stats is None or stats.first is None:
         return Results(list(matching.order_by(*order)[:limit]), matching.count(), False, "plain")
 
-    bounds = model._default_manager.aggregate(
-        first=models.Min(date_field), last=models.Max(date_field)
-    )
-    first = max(filter(None, [bounds["first"], date_from]), default=None)
-    last = min(filter(None, [bounds["last"], date_to]), default=None)
-    if first is None or last is None or first > last:
+    first = max(filter(None, [stats.first, date_from]))
+    last = min(filter(None, [stats.last, date_to]))
+    if first > last:
         return Results([], 0, False, "empty")
-    all_days = (bounds["last"] - bounds["first"]).days + 1
-    per_day = stats.rows / all_days
-    fraction = stats.fraction(query)
-    expected = fraction * per_day * ((last - first).days + 1)
+    documents = stats.per_day() * ((last - first).days + 1)
+    fraction = stats.upper_fraction(query)
 
+    if fraction * documents > BITMAP_UP_TO_MATCHES and not is_single_token(query):
+        # Several tokens: the statistics only bound how many documents have them all.
+        # Count them, up to a cap, through the token index before choosing.
+        probe = query.filter(queryset.model._base_manager.all())[:BITMAP_UP_TO_MATCHES]
+        if probe.count() < BITMAP_UP_TO_MATCHES:
+            fraction = 0.0
+    expected = round(fraction * documents)
+    if expected <= BITMAP_UP_TO_MATCHES:
+        objects = list(_unindexed_order(matching, date_field)[:limit])
+        return Results(objects, matching.count(), False, "bitmap")
     if fraction >= WALK_FROM:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             objects = list(matching.order_by(*order)[:limit])
-        return Results(objects, round(expected), True, "walk")
-    if expected <= BITMAP_UP_TO_MATCHES:
-        objects = list(_unindexed_order(matching, date_field)[:limit])
-        return Results(objects, matching.count(), False, "bitmap")
-    window = max(1, math.ceil(2 * limit / (fraction * max(per_day, 1))))
+        return Results(objects, expected, True, "walk")
+    window = max(1, math.ceil(2 * limit / (fraction * stats.per_day())))
     objects = []
     end = last
     while end >= first and len(objects) < limit:
@@ -242,7 +268,7 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         objects.extend(_unindexed_order(in_window, date_field)[: limit - len(objects)])
         end = start - datetime.timedelta(days=1)
         window *= 2
-    return Results(objects, round(expected), True, "windows")
+    return Results(objects, expected, True, "windows")
 
 
 def _unindexed_order(queryset, date_field):

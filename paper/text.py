@@ -4,7 +4,6 @@ Normalisation works character by character, so that the normal form of any part 
 a part of the normal form of the whole: whatever a reader copies out of a page finds that page.
 """
 
-import functools
 import re
 import unicodedata
 
@@ -13,17 +12,25 @@ import opencc
 _to_simplified = opencc.OpenCC("t2s")
 
 
-@functools.cache
-def _normal_char(char):
-    if unicodedata.category(char)[0] == "C":  # control and format characters
-        return " "
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    return _to_simplified.convert(folded)
+class _NormalForms(dict):
+    """Code point → its normal form, computed the first time a character is seen."""
+
+    def __missing__(self, code_point):
+        char = chr(code_point)
+        if unicodedata.category(char)[0] == "C":  # control and format characters
+            normal = " "
+        else:
+            normal = _to_simplified.convert(unicodedata.normalize("NFKC", char).casefold())
+        self[code_point] = normal
+        return normal
+
+
+_NORMAL_FORMS = _NormalForms()
 
 
 def normalize_text(value):
     """Full-width to half-width (NFKC), case folded, Traditional characters to Simplified."""
-    return "".join(map(_normal_char, value or ""))
+    return (value or "").translate(_NORMAL_FORMS)
 
 
 def normalize_number(value):

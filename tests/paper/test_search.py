@@ -303,10 +303,22 @@ QUERY_CLASSES = {
 def test_no_query_class_scans_the_articles_table(postgres_only, monkeypatch, q, plan_fraction):
     """With sequential scans priced out, each plan's queries still have an index to use."""
     make_article(headline="大国工匠", body="迟汝海 产业工人队伍 YZ-000135 人才")
-    stats = search.TokenStatistics(rows=1_000_000, frequencies={}, floor=plan_fraction)
-    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, m: stats))
+    stats = search.TokenStatistics(
+        rows=1_000_000,
+        frequencies={},
+        floor=plan_fraction,
+        first=datetime.date(1995, 1, 1),
+        last=datetime.date(2024, 12, 31),
+    )
+    monkeypatch.setattr(
+        search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats)
+    )
+    if plan_fraction > 0.001:
+        # No probe short cut: the walk and the windows plans are what is being checked.
+        monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
     with CaptureQueriesContext(connection) as captured:
-        newest(Article.objects.published(), SearchQuery.parse(q), 21)
+        results = newest(Article.objects.published(), SearchQuery.parse(q), 21)
+    assert results.plan == {0.5: "walk", 0.0001: "bitmap", 0.005: "windows"}[plan_fraction]
     selects = [
         query["sql"]
         for query in captured
