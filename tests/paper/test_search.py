@@ -310,9 +310,7 @@ def test_no_query_class_scans_the_articles_table(postgres_only, monkeypatch, q, 
         first=datetime.date(1995, 1, 1),
         last=datetime.date(2024, 12, 31),
     )
-    monkeypatch.setattr(
-        search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats)
-    )
+    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats))
     if plan_fraction > 0.001:
         # No probe short cut: the walk and the windows plans are what is being checked.
         monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
