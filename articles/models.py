@@ -111,6 +111,17 @@ class Article(models.Model):
                 blocks.append((False, text))
         return blocks
 
+    def lead(self):
+        """The summary in feeds and shared links: the first real paragraph of the body.
+
+        Headings and short lines before it, such as the date ``(2024年10月12日)`` under a
+        document's title, are passed over.
+        """
+        paragraphs = [text for is_heading, text in self.paragraphs() if not is_heading]
+        return next((text for text in paragraphs if len(text) >= 20), "") or next(
+            iter(paragraphs), ""
+        )
+
     def get_previous_on_page(self):
         return (
             Article.objects.published()

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from lunar_python import Solar
 
 from paper.models import Issue, Page
@@ -156,8 +157,13 @@ class NoticeQuerySet(models.QuerySet):
         return self.select_related("issue", "page__issue")
 
     def for_detail(self):
-        return self.for_list().prefetch_related(
-            models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
+        """What a notice's permalink, its data and its feed entry show: items, couple."""
+        return (
+            self.for_list()
+            .select_related("wedding")
+            .prefetch_related(
+                models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
+            )
         )
 
     def search(self, q):
@@ -269,6 +275,25 @@ class Notice(models.Model):
     def public_text(self):
         """The text as printed, with resident ID numbers masked."""
         return mask_resident_ids(self.text)
+
+    def title(self):
+        """A name a reader recognises, 遗失声明:毕丽静 or 结婚启事:张雨、百音一兰.
+
+        Reads the items and the couple: use on notices from ``for_detail()``.
+        """
+        kind = self.get_kind_display()
+        if self.kind == NoticeKind.WEDDING:
+            wedding = getattr(self, "wedding", None)
+            parties = [wedding.groom, wedding.bride] if wedding else []
+        else:
+            parties = list(dict.fromkeys(item.holder for item in self.items.all()))
+        if len(parties) > 3:
+            return f"{kind}:{'、'.join(parties[:3])}等"
+        if parties:
+            return f"{kind}:{'、'.join(parties)}"
+        if self.text:
+            return f"{kind}:{Truncator(self.public_text()).chars(24)}"
+        return kind
 
     def compose_text(self):
         """The wording in the paper's standard form, from the notice's items or wedding details."""

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from articles.feeds import LatestArticlesFeed, PageNameArticlesFeed
+from notices.feeds import LatestNoticesFeed, NoticeKindFeed
+
 from . import converters, views
 
 register_converter(converters.IsoDateConverter, "isodate")
@@ -15,10 +18,18 @@ edition_patterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
+feed_patterns = [
+    path("articles/", LatestArticlesFeed(), name="articles"),
+    path("articles/<path:page_name>/", PageNameArticlesFeed(), name="articles-page-name"),
+    path("notices/", LatestNoticesFeed(), name="notices"),
+    path("notices/<str:kind>/", NoticeKindFeed(), name="notices-kind"),
+]
+
 urlpatterns = [
     path("", include((edition_patterns, "paper"))),
     path("articles/", include("articles.urls")),
     path("notices/", include("notices.urls")),
+    path("feeds/", include((feed_patterns, "feeds"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -66,3 +66,12 @@ def test_previous_and_next_on_page_follow_page_order():
     assert first.get_next_on_page() == third
     assert third.get_previous_on_page() == first
     assert draft.get_next_on_page() == third
+
+
+def test_lead_is_the_first_real_paragraph():
+    article = make_article(
+        body="## 一、总体要求\n(2024年10月12日)\n" + "产业工人是工人阶级的主体力量。" * 2
+    )
+    assert article.lead() == "产业工人是工人阶级的主体力量。" * 2
+    assert make_article(body="## 标题\n短短一段。").lead() == "短短一段。"
+    assert make_article(body="## 只有标题").lead() == ""
