@@ -17,15 +17,22 @@ class NoticeListView(FilterView):
 
 
 def notice_detail(request, pk):
-    notice = get_object_or_404(Notice.objects.published().for_detail(), pk=pk)
-    return render(request, "notices/notice_detail.html", {"notice": notice})
+    notice = get_object_or_404(Notice.objects.published().for_detail().with_revisions(), pk=pk)
+    context = {
+        "notice": notice,
+        "wordings": notice.wordings(),
+        "corrected": notice.corrected(),
+    }
+    return render(request, "notices/notice_detail.html", context)
 
 
 def notice_proof(request, pk):
-    notice = get_object_or_404(Notice.objects.published().for_list(), pk=pk)
+    notice = get_object_or_404(Notice.objects.published().for_list().with_revisions(), pk=pk)
     permalink = request.build_absolute_uri(notice.get_absolute_url())
     context = {
         "notice": notice,
+        # A proof certifies what the paper printed, whatever was corrected since.
+        "printed": notice.printed_wording(),
         "permalink": permalink,
         "qr_svg": qr_code_svg(permalink),
         "printed_on": timezone.localdate(),

@@ -179,9 +179,11 @@ def test_notice_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
         client.get("/notices/")
     with django_assert_num_queries(3):
         client.get("/notices/", {"holder": "甲", "kind": "lost"})
-    with django_assert_num_queries(2):
+    # The notice with its page, issue and couple; its items; its corrections.
+    with django_assert_num_queries(3):
         client.get(notice.get_absolute_url())
-    with django_assert_num_queries(1):
+    # The notice with its page and issue; its corrections.
+    with django_assert_num_queries(2):
         client.get(notice.get_proof_url())
     with django_assert_num_queries(3):
         client.get("/notices/rates/")
