@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
+from .data import news_article
 from .filters import ArticleFilter
 from .models import Article
 
@@ -16,8 +17,11 @@ class ArticleListView(FilterView):
 
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.published().for_list(), pk=pk)
+    canonical_url = request.build_absolute_uri(article.get_absolute_url())
     context = {
         "article": article,
+        "canonical_url": canonical_url,
+        "structured_data": news_article(article, canonical_url),
         "previous_article": article.get_previous_on_page(),
         "next_article": article.get_next_on_page(),
     }

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from .data import notice_structured_data
 from .filters import NoticeFilter
 from .models import AdDeskPhone, Notice, RateCategory
 
@@ -18,8 +19,11 @@ class NoticeListView(FilterView):
 
 def notice_detail(request, pk):
     notice = get_object_or_404(Notice.objects.published().for_detail().with_revisions(), pk=pk)
+    canonical_url = request.build_absolute_uri(notice.get_absolute_url())
     context = {
         "notice": notice,
+        "canonical_url": canonical_url,
+        "structured_data": notice_structured_data(notice, canonical_url),
         "wordings": notice.wordings(),
         "corrected": notice.corrected(),
     }

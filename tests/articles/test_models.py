@@ -75,3 +75,17 @@ def test_lead_is_the_first_real_paragraph():
     assert article.lead() == "产业工人是工人阶级的主体力量。" * 2
     assert make_article(body="## 标题\n短短一段。").lead() == "短短一段。"
     assert make_article(body="## 只有标题").lead() == ""
+
+
+@pytest.mark.parametrize(
+    "byline, names",
+    [
+        ("孙文琦", ["孙文琦"]),
+        ("本报记者 王晓 通讯员 李明", ["王晓", "李明"]),
+        ("记者王晓、张三 通讯员李明", ["王晓", "张三", "李明"]),
+        ("(王晓)", ["王晓"]),
+        ("", []),
+    ],
+)
+def test_authors_are_the_names_in_the_byline(byline, names):
+    assert make_article(byline=byline).authors() == names
