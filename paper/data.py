@@ -1,6 +1,8 @@
-"""The edition as data: the pieces of the JSON and schema.org data that both apps share."""
+"""The edition as data: the pieces of the JSON views and schema.org data both apps share."""
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import JsonResponse
 from django.utils import timezone
 
 
@@ -58,3 +60,26 @@ def printed_in(issue, page):
     if issue.number:
         data["issueNumber"] = str(issue.number)
     return {"isPartOf": data, "pageStart": page.code}
+
+
+def json_response(data, status=200):
+    """JSON as UTF-8 text (Chinese stays readable), dates and decimals as strings."""
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def json_error(status, message, code, field="__all__"):
+    """An error in the shape Django gives form errors: {"errors": {field: [{message, code}]}}."""
+    return json_response({"errors": {field: [{"message": message, "code": code}]}}, status)
+
+
+def filtered_list_response(request, filterset, per_page, item_data):
+    """A filtered list page as JSON: 400 naming the bad parameters, 404 past the last page."""
+    if not filterset.is_valid():
+        return json_response({"errors": filterset.errors.get_json_data()}, status=400)
+    paginator = Paginator(filterset.qs, per_page)
+    number = request.GET.get("page") or 1
+    try:
+        page_obj = paginator.page(paginator.num_pages if number == "last" else number)
+    except InvalidPage as error:
+        return json_error(404, str(error), "invalid", field="page")
+    return json_response(paginated_data(request, page_obj, item_data))

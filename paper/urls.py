@@ -59,8 +59,8 @@ crawler_patterns = [
 
 urlpatterns = [
     path("", include((edition_patterns, "paper"))),
-    path("articles/", include("articles.urls")),
-    path("notices/", include("notices.urls")),
+    path("", include("articles.urls")),
+    path("", include("notices.urls")),
     path("feeds/", include((feed_patterns, "feeds"))),
     *crawler_patterns,
     path("admin/", admin.site.urls),
