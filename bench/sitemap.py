@@ -5,7 +5,8 @@
 
 Fills the database named by DATABASE_URL (migrating it first) with published issues of 4
 pages of 25 articles each, unless it already holds that many, then times the sitemap index
-and the first and last file of the articles section at 10,000 and 50,000 URLs per file.
+the first file of each section, and the first and last file of the articles section at
+10,000 and 50,000 URLs per file.
 Use a scratch database: the rows stay for the next run (``--drop`` removes them).
 """
 
@@ -34,6 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from articles.models import Article  # noqa: E402
 from articles.sitemaps import ArticleSitemap  # noqa: E402
 from paper.models import Issue, Page  # noqa: E402
+from paper.sitemaps import SITEMAP_LIMIT  # noqa: E402
 
 PAGES_PER_ISSUE = 4
 ARTICLES_PER_PAGE = 25
@@ -106,6 +108,9 @@ def main():
     client = Client()
     print(f"{total:,} published articles, {connection.vendor}")
     print(f"{'URL':<40} {'per file':>9} {'seconds':>8} {'queries':>8} {'MB':>6}")
+    for url in ("/sitemap-issues.xml", "/sitemap-pages.xml", "/sitemap-notices.xml"):
+        seconds, queries, size = timed(client, url)
+        print(f"{url:<40} {SITEMAP_LIMIT:>9,} {seconds:>8.2f} {queries:>8} {size / 1e6:>6.1f}")
     for limit in (10_000, 50_000):
         ArticleSitemap.limit = limit
         last = (total + limit - 1) // limit
