@@ -123,3 +123,12 @@ def test_feeds_run_a_fixed_number_of_queries(client, django_assert_num_queries):
         # Whether the page name exists, then its articles.
         with django_assert_num_queries(2):
             read_feed(client, "/feeds/articles/要闻/")
+
+
+def test_a_page_name_with_a_slash_has_its_feed(client):
+    page = make_page(make_issue(), code="A05", name="国内/国际")
+    make_article(page, headline="国际新闻")
+    html = client.get(page.get_absolute_url()).content.decode()
+    href = "/feeds/articles/%E5%9B%BD%E5%86%85/%E5%9B%BD%E9%99%85/"
+    assert f'href="{href}"' in html
+    assert titles(read_feed(client, href)) == ["国际新闻"]
