@@ -20,6 +20,9 @@ class ArticleFilter(django_filters.FilterSet):
     page_code = django_filters.CharFilter(
         field_name="page__code", lookup_expr="iexact", label="版号", max_length=3
     )
+    page_name = django_filters.CharFilter(
+        field_name="page__name", lookup_expr="exact", label="版名", max_length=40
+    )
     source = django_filters.CharFilter(
         field_name="source", lookup_expr="icontains", label="来源", max_length=50
     )

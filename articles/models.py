@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -8,6 +10,20 @@ from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQ
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
+
+
+# Roles printed before names in a byline (本报记者 王晓 通讯员 李明), longest first.
+BYLINE_ROLES = (
+    "本报记者",
+    "本报通讯员",
+    "特约记者",
+    "见习记者",
+    "实习记者",
+    "记者",
+    "通讯员",
+    "实习生",
+)
+BYLINE_SEPARATORS = re.compile(r"[\s、,,;;()()]+")
 
 
 class ArticleQuerySet(SearchableQuerySet):
@@ -112,6 +128,27 @@ class Article(Searchable):
             else:
                 blocks.append((False, text))
         return blocks
+
+    def lead(self):
+        """The summary in feeds and shared links: the first real paragraph of the body.
+
+        Headings and short lines before it, such as the date ``(2024年10月12日)`` under a
+        document's title, are passed over.
+        """
+        paragraphs = [text for is_heading, text in self.paragraphs() if not is_heading]
+        return next((text for text in paragraphs if len(text) >= 20), "") or next(
+            iter(paragraphs), ""
+        )
+
+    def authors(self):
+        """The names in the byline without their roles: 本报记者 王晓 通讯员李明 → 王晓, 李明."""
+        names = []
+        for word in BYLINE_SEPARATORS.split(self.byline):
+            for role in BYLINE_ROLES:
+                word = word.removeprefix(role)
+            if word:
+                names.append(word)
+        return names
 
     def get_previous_on_page(self):
         return (

@@ -1,6 +1,11 @@
+from functools import partial
+
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
+from paper.data import filtered_list_response, json_error, json_response
+
+from .data import article_data, news_article
 from .filters import ArticleFilter
 from .models import Article
 
@@ -16,9 +21,26 @@ class ArticleListView(FilterView):
 
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.published().for_list(), pk=pk)
+    canonical_url = request.build_absolute_uri(article.get_absolute_url())
     context = {
         "article": article,
+        "canonical_url": canonical_url,
+        "structured_data": news_article(article, canonical_url),
         "previous_article": article.get_previous_on_page(),
         "next_article": article.get_next_on_page(),
     }
     return render(request, "articles/article_detail.html", context)
+
+
+def article_list_json(request):
+    """``/articles.json``: the list with the same filters and pages, as data."""
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.published().for_list())
+    item_data = partial(article_data, with_body=False)
+    return filtered_list_response(request, filterset, ArticleListView.paginate_by, item_data)
+
+
+def article_detail_json(request, pk):
+    article = Article.objects.published().for_list().filter(pk=pk).first()
+    if article is None:
+        return json_error(404, "没有这篇文章,或者尚未发布。", "not_found")
+    return json_response(article_data(article, request))

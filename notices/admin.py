@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -6,10 +7,12 @@ from paper.text import normalize_number
 
 from .models import (
     AdDeskPhone,
+    CorrectionKind,
     DocumentType,
     LostItem,
     Notice,
     NoticeKind,
+    NoticeRevision,
     RateCategory,
     WeddingDetails,
 )
@@ -83,6 +86,55 @@ class WeddingInline(admin.StackedInline):
     readonly_fields = ["lunar_date"]
 
 
+class NoticeRevisionInline(admin.TabularInline):
+    """The correction trail: wordings readers saw before, read-only for everyone."""
+
+    model = NoticeRevision
+    extra = 0
+    can_delete = False
+    fields = ["replaced", "kind", "note", "text"]
+    readonly_fields = fields
+    verbose_name_plural = "更正记录(此前公开的文字)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NoticeAdminForm(forms.ModelForm):
+    correction_kind = forms.ChoiceField(
+        label="更正类型",
+        choices=CorrectionKind.choices,
+        initial=CorrectionKind.CORRECTION,
+        required=False,
+        help_text=NoticeRevision._meta.get_field("kind").help_text,
+    )
+    correction_note = forms.CharField(
+        label="更正说明",
+        max_length=200,
+        required=False,
+        help_text="修改已发布公告的文字时必填,读者在公告页面上能看到,例如 持有人姓名有误。",
+    )
+
+    # The admin builds the form's Meta from the fieldsets.
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            self.instance.pk
+            and "text" in self.changed_data
+            and self.instance.is_public()
+            and not cleaned_data.get("correction_note", "").strip()
+        ):
+            self.add_error(
+                "correction_note",
+                "这条公告已经发布,修改文字要写明更正说明,原文字会保留在更正记录中。",
+            )
+        return cleaned_data
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
     list_display = [
@@ -110,8 +162,27 @@ class NoticeAdmin(admin.ModelAdmin):
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
         ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),
     ]
+    form = NoticeAdminForm
     inlines = [LostItemInline, WeddingInline]
     actions = ["publish", "unpublish", "recompose_text"]
+
+    def get_inlines(self, request, obj):
+        if obj and obj.revisions.exists():
+            return [*self.inlines, NoticeRevisionInline]
+        return self.inlines
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj and obj.is_public():
+            # A public notice's wording is changed by a correction, which is kept on record.
+            correction = ("更正", {"fields": ["correction_kind", "correction_note"]})
+            return [*fieldsets[:2], correction, *fieldsets[2:]]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        obj.correction_kind = form.cleaned_data.get("correction_kind") or CorrectionKind.CORRECTION
+        obj.correction_note = form.cleaned_data.get("correction_note", "").strip()
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")
@@ -186,6 +257,7 @@ class NoticeAdmin(admin.ModelAdmin):
             text = notice.compose_text()
             if text and text != notice.text:
                 notice.text = text
+                notice.correction_note = "按条目重新生成文字"
                 notice.save()
                 changed.append(notice.reference)
         self.message_user(

@@ -1,9 +1,11 @@
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from lunar_python import Solar
 
 from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQuerySet
@@ -148,6 +150,11 @@ class NoticeStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "更正"
+    TRANSCRIPTION = "transcription", "录入更正"
+
+
 class NoticeQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(status=NoticeStatus.PUBLISHED, issue__is_published=True)
@@ -156,9 +163,18 @@ class NoticeQuerySet(SearchableQuerySet):
         return self.select_related("issue", "page__issue")
 
     def for_detail(self):
-        return self.for_list().prefetch_related(
-            models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
+        """What a notice's permalink, its data and its feed entry show: items, couple."""
+        return (
+            self.for_list()
+            .select_related("wedding")
+            .prefetch_related(
+                models.Prefetch("items", queryset=LostItem.objects.select_related("document_type"))
+            )
         )
+
+    def with_revisions(self):
+        """With the wordings corrections replaced: for the permalink, the proof and the data."""
+        return self.prefetch_related("revisions")
 
     def with_number(self, number):
         key = normalize_number(number)
@@ -170,6 +186,11 @@ class NoticeQuerySet(SearchableQuerySet):
 class Notice(Searchable):
     Kind = NoticeKind
     Status = NoticeStatus
+
+    # How the next save describes its change if it changes the wording of a public notice
+    # (see NoticeRevision); the admin sets them from its correction fields.
+    correction_kind = CorrectionKind.CORRECTION
+    correction_note = ""
 
     kind = models.CharField("类型", max_length=10, choices=NoticeKind, default=NoticeKind.LOST)
     issue = models.ForeignKey(
@@ -236,16 +257,26 @@ class Notice(Searchable):
         return f"{self.get_kind_display()} {self.reference}".strip()
 
     def save(self, *args, **kwargs):
+        """Save, keeping the public wording this save replaces as a NoticeRevision."""
         self.pub_date = self.issue.date
-        if self.reference:
-            return super().save(*args, **kwargs)
         with transaction.atomic():
-            # Lock the issue so that two editors saving at once do not take the same number.
-            Issue.objects.select_for_update().filter(pk=self.issue_id).first()
-            prefix = f"YT{self.pub_date:%Y%m%d}-"
-            taken = Notice.objects.filter(reference__startswith=prefix).count()
-            self.reference = f"{prefix}{taken + 1:03d}"
+            if not self.reference:
+                # Lock the issue so that two editors saving at once do not take the same number.
+                Issue.objects.select_for_update().filter(pk=self.issue_id).first()
+                prefix = f"YT{self.pub_date:%Y%m%d}-"
+                taken = Notice.objects.filter(reference__startswith=prefix).count()
+                self.reference = f"{prefix}{taken + 1:03d}"
+            replaced = self.public_wording_replaced()
             super().save(*args, **kwargs)
+            if replaced:
+                NoticeRevision.objects.create(
+                    notice=self,
+                    text=replaced,
+                    kind=self.correction_kind,
+                    note=self.correction_note,
+                )
+                self.correction_kind = CorrectionKind.CORRECTION
+                self.correction_note = ""
 
     def get_absolute_url(self):
         return reverse("notices:notice-detail", kwargs={"pk": self.pk})
@@ -264,8 +295,74 @@ class Notice(Searchable):
         return reverse("notices:notice-proof", kwargs={"pk": self.pk})
 
     def public_text(self):
-        """The text as printed, with resident ID numbers masked."""
+        """The text as it stands, with resident ID numbers masked."""
         return mask_resident_ids(self.text)
+
+    def is_public(self):
+        return self.status == NoticeStatus.PUBLISHED and self.issue.is_published
+
+    def public_wording_replaced(self):
+        """The stored wording if readers can see it and this save changes it, else None."""
+        if self._state.adding:
+            return None
+        stored = (
+            Notice.objects.select_for_update(of=("self",))
+            .filter(pk=self.pk, status=NoticeStatus.PUBLISHED, issue__is_published=True)
+            .values_list("text", flat=True)
+            .first()
+        )
+        return stored if stored and stored != self.text else None
+
+    def wordings(self):
+        """Every wording readers have seen, oldest first, the current one last.
+
+        Reads ``revisions``: use on notices from ``with_revisions()``.
+        """
+        revisions = list(self.revisions.all())
+        # The first published wording was printed, unless a 录入更正 replaced it: that says the
+        # archive's copy differed from the paper, and the wording it put in is the printed one.
+        printed = 0
+        for index, revision in enumerate(revisions):
+            if revision.kind == CorrectionKind.TRANSCRIPTION and index == printed:
+                printed = index + 1
+        texts = [revision.text for revision in revisions] + [self.text]
+        return [
+            Wording(
+                text=text,
+                since=revisions[index - 1].replaced if index else None,
+                replaced_by=revisions[index] if index < len(revisions) else None,
+                printed=index == printed,
+            )
+            for index, text in enumerate(texts)
+        ]
+
+    def printed_wording(self):
+        """The wording as printed in the paper (see ``wordings()``)."""
+        return next(wording for wording in self.wordings() if wording.printed)
+
+    def corrected(self):
+        """When the wording was last corrected, or None. Reads ``revisions``."""
+        revisions = list(self.revisions.all())
+        return revisions[-1].replaced if revisions else None
+
+    def title(self):
+        """A name a reader recognises, 遗失声明:毕丽静 or 结婚启事:张雨、百音一兰.
+
+        Reads the items and the couple: use on notices from ``for_detail()``.
+        """
+        kind = self.get_kind_display()
+        if self.kind == NoticeKind.WEDDING:
+            wedding = getattr(self, "wedding", None)
+            parties = [wedding.groom, wedding.bride] if wedding else []
+        else:
+            parties = list(dict.fromkeys(item.holder for item in self.items.all()))
+        if len(parties) > 3:
+            return f"{kind}:{'、'.join(parties[:3])}等"
+        if parties:
+            return f"{kind}:{'、'.join(parties)}"
+        if self.text:
+            return f"{kind}:{Truncator(self.public_text()).chars(24)}"
+        return kind
 
     def compose_text(self):
         """The wording in the paper's standard form, from the notice's items or wedding details."""
@@ -286,6 +383,63 @@ class Notice(Searchable):
             for item in self.items.select_related("document_type__category")
             if item.document_type
         )
+
+
+@dataclass
+class Wording:
+    """A wording of a notice as readers saw it, from ``since`` (None: from publication)."""
+
+    text: str
+    since: datetime.datetime | None
+    replaced_by: "NoticeRevision | None"
+    printed: bool
+
+    def public_text(self):
+        return mask_resident_ids(self.text)
+
+
+class NoticeRevision(models.Model):
+    """A published wording of a notice that a correction replaced, kept as the public record.
+
+    ``Notice.save()`` writes one whenever it changes the wording of a notice readers can see;
+    nothing edits them afterwards. The permalink shows them, and the proof prints the wording
+    that was printed in the paper.
+    """
+
+    Kind = CorrectionKind
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="revisions", verbose_name="公告"
+    )
+    text = models.TextField("更正前的文字")
+    kind = models.CharField(
+        "更正类型",
+        max_length=20,
+        choices=CorrectionKind,
+        default=CorrectionKind.CORRECTION,
+        help_text="更正:见报后更正公告内容,登报证明仍印见报文字。"
+        "录入更正:网上文字与报纸不符,改正后的文字才是见报文字。",
+    )
+    note = models.CharField("更正说明", max_length=200, blank=True)
+    replaced = models.DateTimeField("更正时间", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["replaced", "id"]
+        get_latest_by = "replaced"
+        verbose_name = "更正记录"
+        verbose_name_plural = "更正记录"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CorrectionKind.values),
+                name="noticerevision_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {timezone.localtime(self.replaced):%Y-%m-%d %H:%M}"
+
+    def public_text(self):
+        return mask_resident_ids(self.text)
 
 
 class LostItemQuerySet(models.QuerySet):

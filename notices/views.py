@@ -3,6 +3,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from paper.data import filtered_list_response, json_error, json_response
+
+from .data import notice_data, notice_structured_data
 from .filters import NoticeFilter
 from .models import AdDeskPhone, Notice, RateCategory
 
@@ -17,20 +20,44 @@ class NoticeListView(FilterView):
 
 
 def notice_detail(request, pk):
-    notice = get_object_or_404(Notice.objects.published().for_detail(), pk=pk)
-    return render(request, "notices/notice_detail.html", {"notice": notice})
+    notice = get_object_or_404(Notice.objects.published().for_detail().with_revisions(), pk=pk)
+    canonical_url = request.build_absolute_uri(notice.get_absolute_url())
+    context = {
+        "notice": notice,
+        "canonical_url": canonical_url,
+        "structured_data": notice_structured_data(notice, canonical_url),
+        "wordings": notice.wordings(),
+        "corrected": notice.corrected(),
+    }
+    return render(request, "notices/notice_detail.html", context)
 
 
 def notice_proof(request, pk):
-    notice = get_object_or_404(Notice.objects.published().for_list(), pk=pk)
+    notice = get_object_or_404(Notice.objects.published().for_list().with_revisions(), pk=pk)
     permalink = request.build_absolute_uri(notice.get_absolute_url())
     context = {
         "notice": notice,
+        # A proof certifies what the paper printed, whatever was corrected since.
+        "printed": notice.printed_wording(),
         "permalink": permalink,
         "qr_svg": qr_code_svg(permalink),
         "printed_on": timezone.localdate(),
     }
     return render(request, "notices/notice_proof.html", context)
+
+
+def notice_list_json(request):
+    """``/notices.json``: the list with the same filters and pages, as data."""
+    notices = Notice.objects.published().for_detail().with_revisions()
+    filterset = NoticeFilter(request.GET, queryset=notices)
+    return filtered_list_response(request, filterset, NoticeListView.paginate_by, notice_data)
+
+
+def notice_detail_json(request, pk):
+    notice = Notice.objects.published().for_detail().with_revisions().filter(pk=pk).first()
+    if notice is None:
+        return json_error(404, "没有这条公告,或者尚未发布。", "not_found")
+    return json_response(notice_data(notice, request))
 
 
 def rates(request):

@@ -72,3 +72,13 @@ RESIDENT_ID_PATTERN = re.compile(
 def mask_resident_ids(value):
     """Show each resident ID number as its first 6 and last 4 characters: 370602********1239."""
     return RESIDENT_ID_PATTERN.sub(lambda m: f"{m.group(1)}********{m.group(2)}", value or "")
+
+
+# Characters that XML 1.0 cannot carry, even escaped; they come in with text pasted from
+# word processors (a vertical tab, a form feed) and would stop a feed from being written.
+XML_ILLEGAL_PATTERN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` without the control characters that XML 1.0 cannot carry."""
+    return XML_ILLEGAL_PATTERN.sub("", value or "")

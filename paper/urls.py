@@ -1,8 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
+from django.views.generic import TemplateView
+
+from articles.feeds import LatestArticlesFeed, PageNameArticlesFeed
+from articles.sitemaps import ArticleSitemap
+from notices.feeds import LatestNoticesFeed, NoticeKindFeed
+from notices.sitemaps import NoticeSitemap
 
 from . import converters, views
+from .sitemaps import IssueSitemap, PageSitemap
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.PageCodeConverter, "pagecode")
@@ -16,10 +24,46 @@ edition_patterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
+feed_patterns = [
+    path("articles/", LatestArticlesFeed(), name="articles"),
+    path("articles/<path:page_name>/", PageNameArticlesFeed(), name="articles-page-name"),
+    path("notices/", LatestNoticesFeed(), name="notices"),
+    path("notices/<str:kind>/", NoticeKindFeed(), name="notices-kind"),
+]
+
+sitemaps = {
+    "issues": IssueSitemap,
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "notices": NoticeSitemap,
+}
+
+crawler_patterns = [
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+]
+
 urlpatterns = [
     path("", include((edition_patterns, "paper"))),
-    path("articles/", include("articles.urls")),
-    path("notices/", include("notices.urls")),
+    path("", include("articles.urls")),
+    path("", include("notices.urls")),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    *crawler_patterns,
     path("admin/", admin.site.urls),
 ]
 

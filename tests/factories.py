@@ -84,3 +84,21 @@ def load_sample_issue():
 
     call_command("loaddata", "sample_issue", verbosity=0)
     call_command("rebuild_search_index", verbosity=0)
+
+
+def make_wedding_notice(page=None, **overrides):
+    """A wedding announcement (结婚启事) with its couple and wording."""
+    from notices.models import Notice, WeddingDetails
+
+    page = page or make_page(code="A03", name="公告")
+    fields = {"kind": Notice.Kind.WEDDING, "status": Notice.Status.PUBLISHED}
+    fields.update(overrides)
+    notice = Notice(issue=page.issue, page=page, **fields)
+    notice.save()
+    WeddingDetails.objects.create(
+        notice=notice, groom="张雨", bride="百音一兰", wedding_date=datetime.date(2024, 11, 2)
+    )
+    if not notice.text:
+        notice.text = notice.compose_text()
+        notice.save()
+    return notice

@@ -66,3 +66,26 @@ def test_previous_and_next_on_page_follow_page_order():
     assert first.get_next_on_page() == third
     assert third.get_previous_on_page() == first
     assert draft.get_next_on_page() == third
+
+
+def test_lead_is_the_first_real_paragraph():
+    article = make_article(
+        body="## 一、总体要求\n(2024年10月12日)\n" + "产业工人是工人阶级的主体力量。" * 2
+    )
+    assert article.lead() == "产业工人是工人阶级的主体力量。" * 2
+    assert make_article(body="## 标题\n短短一段。").lead() == "短短一段。"
+    assert make_article(body="## 只有标题").lead() == ""
+
+
+@pytest.mark.parametrize(
+    "byline, names",
+    [
+        ("孙文琦", ["孙文琦"]),
+        ("本报记者 王晓 通讯员 李明", ["王晓", "李明"]),
+        ("记者王晓、张三 通讯员李明", ["王晓", "张三", "李明"]),
+        ("(王晓)", ["王晓"]),
+        ("", []),
+    ],
+)
+def test_authors_are_the_names_in_the_byline(byline, names):
+    assert make_article(byline=byline).authors() == names
