@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from notices.models import Notice
+from tests.factories import load_sample_issue
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,7 +17,7 @@ pytestmark = [
 
 @pytest.fixture
 def archive(transactional_db):
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
 
 
 def test_editor_corrects_a_published_notice_and_readers_see_the_trail(

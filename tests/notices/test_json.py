@@ -3,10 +3,16 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from notices.models import DocumentType, Notice
-from tests.factories import make_archive, make_issue, make_notice, make_page, make_wedding_notice
+from tests.factories import (
+    load_sample_issue,
+    make_archive,
+    make_issue,
+    make_notice,
+    make_page,
+    make_wedding_notice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +30,7 @@ def get_json(client, url, params=None, status=200):
 
 @pytest.fixture
 def sample_issue():
-    call_command("loaddata", "sample_issue", verbosity=0)
+    load_sample_issue()
 
 
 @pytest.fixture
