@@ -38,6 +38,7 @@ NUMBER_TERM = re.compile(r"[0-9a-z\-_./:()#]+")
 # Plan thresholds: fractions of all documents that the rarest term is expected to match.
 WALK_FROM = 0.02
 BITMAP_UP_TO_MATCHES = 4000
+WALK_SAMPLE = 5000  # documents read, newest first, before a multi-token query counts as rare
 STATS_TTL_SECONDS = 600
 
 
@@ -126,14 +127,18 @@ class SearchQuery:
     def __bool__(self):
         return bool(self.terms)
 
+    def substring_filter(self, queryset):
+        """The same matches, decided by the substring conditions alone (no token index)."""
+        for term in self.terms:
+            queryset = queryset.filter(term.substring_q())
+        return queryset
+
     def filter(self, queryset):
         """The documents of ``queryset`` that match every term."""
         if not self.terms:
             return queryset.none()
         if connection.vendor != "postgresql":
-            for term in self.terms:
-                queryset = queryset.filter(term.substring_q())
-            return queryset
+            return self.substring_filter(queryset)
         tsquery = " & ".join(f"({term.tsquery()})" for term in self.terms)
         queryset = queryset.filter(search_tokens__matches=tsquery)
         for term in self.terms:
@@ -229,37 +234,70 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         queryset = queryset.filter(**{f"{date_field}__gte": date_from})
     if date_to:
         queryset = queryset.filter(**{f"{date_field}__lte": date_to})
-    matching = query.filter(queryset)
     order = [f"-{date_field}", "pk"]
     stats = None
     if connection.vendor == "postgresql" and query:
         stats = TokenStatistics.for_model(queryset.model, date_field)
     if stats is None or stats.first is None:
+        matching = query.filter(queryset)
         return Results(list(matching.order_by(*order)[:limit]), matching.count(), False, "plain")
 
     first = max(filter(None, [stats.first, date_from]))
     last = min(filter(None, [stats.last, date_to]))
     if first > last:
         return Results([], 0, False, "empty")
-    documents = stats.per_day() * ((last - first).days + 1)
     fraction = stats.upper_fraction(query)
-
-    if fraction * documents > BITMAP_UP_TO_MATCHES and not is_single_token(query):
-        # Several tokens: the statistics only bound how many documents have them all.
-        # Count them, up to a cap, through the token index before choosing.
-        probe = query.filter(queryset.model._base_manager.all())[:BITMAP_UP_TO_MATCHES]
-        if probe.count() < BITMAP_UP_TO_MATCHES:
-            fraction = 0.0
-    expected = round(fraction * documents)
+    expected = round(fraction * stats.per_day() * ((last - first).days + 1))
     if expected <= BITMAP_UP_TO_MATCHES:
-        objects = list(_unindexed_order(matching, date_field)[:limit])
-        return Results(objects, matching.count(), False, "bitmap")
-    if fraction >= WALK_FROM:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            objects = list(matching.order_by(*order)[:limit])
+        return _bitmap(query.filter(queryset), limit, date_field)
+    if is_single_token(query):
+        # The statistics know this token's frequency.
+        if fraction >= WALK_FROM:
+            return Results(_walk(query, queryset, limit, order), expected, True, "walk")
+        window = max(1, math.ceil(2 * limit / (fraction * stats.per_day())))
+        objects = _by_windows(query.filter(queryset), limit, first, last, window, date_field)
+        return Results(objects, expected, True, "windows")
+    # Several tokens, each common: the statistics cannot tell how many documents have them all
+    # together. Read the newest documents, a bounded stretch; a common phrase fills a page there.
+    recent_from = last - datetime.timedelta(days=math.ceil(WALK_SAMPLE / stats.per_day()))
+    recent = queryset.filter(**{f"{date_field}__gt": recent_from})
+    objects = _walk(query, recent, limit, order)
+    if len(objects) == limit or recent_from < first:
         return Results(objects, expected, True, "walk")
-    window = max(1, math.ceil(2 * limit / (fraction * stats.per_day())))
+    # Rare among the newest: collect every match through the token index.
+    return _bitmap(query.filter(queryset), limit, date_field, large_bitmap=True)
+
+
+def _walk(query, queryset, limit, order):
+    """Read the date index backwards, checking each document's text: the substring conditions
+    alone decide, so only the (smaller) normalised text is read, not the tokens."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner underrates how often a long substring matches and would scan and sort
+        # the whole table; the walk reads only as far back as the page needs.
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        return list(query.substring_filter(queryset).order_by(*order)[:limit])
+
+
+def _bitmap(matching, limit, date_field, large_bitmap=False):
+    """Every match through the token index, sorted; the count comes with the same scan."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if large_bitmap:
+            # Many documents have every token: keep the bitmap exact rather than lossy, so that
+            # only candidate rows are rechecked, not whole pages.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        objects = list(
+            _unindexed_order(matching, date_field).annotate(
+                search_total=models.Window(models.Count("pk"))
+            )[:limit]
+        )
+    count = objects[0].search_total if objects else 0
+    return Results(objects, count, False, "bitmap")
+
+
+def _by_windows(matching, limit, first, last, window, date_field):
+    """The bitmap plan over successive date ranges, newest first, each twice the last."""
     objects = []
     end = last
     while end >= first and len(objects) < limit:
@@ -268,7 +306,7 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         objects.extend(_unindexed_order(in_window, date_field)[: limit - len(objects)])
         end = start - datetime.timedelta(days=1)
         window *= 2
-    return Results(objects, expected, True, "windows")
+    return objects
 
 
 def _unindexed_order(queryset, date_field):
