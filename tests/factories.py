@@ -2,9 +2,15 @@
 
 import datetime
 import itertools
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
 
 from articles.models import Article
 from paper.models import Issue, Page
+
+SAMPLE_EXPORT = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"
 
 _days = itertools.count()
 
@@ -76,3 +82,11 @@ def make_notice(page=None, items=(), **overrides):
         notice.fee = notice.compute_fee()
         notice.save()
     return notice
+
+
+def import_sample_issue():
+    """The seed issue of 2024-10-22, imported and published as ``make run`` loads it."""
+    call_command(
+        "import_issue", str(SAMPLE_EXPORT), "--date", "2024-10-22", "--publish", verbosity=0
+    )
+    return Issue.objects.get(date=datetime.date(2024, 10, 22))

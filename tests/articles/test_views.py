@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
@@ -10,8 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def policy_article():
-    call_command("loaddata", "sample_issue", verbosity=0)
+def policy_article(sample_issue):
     return Article.objects.get(headline__startswith="中共中央")
 
 

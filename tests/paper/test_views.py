@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,11 +8,6 @@ from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample_issue():
-    call_command("loaddata", "sample_issue", verbosity=0)
 
 
 def test_home_shows_latest_published_issue_and_its_headlines(client):
