@@ -46,7 +46,11 @@ BYLINE = re.compile(
     rf"{OPENING}\s*(?P<name>[^{PARENTHESES}\d{CLAUSE_PUNCTUATION}]{{2,30}}?)\s*{CLOSING}"
 )
 # A byline in parentheses after a source or a dateline: 本报讯(记者 王晓 通讯员 李明).
-PARENTHESISED_BYLINE = rf"{OPENING}(?P<byline>[^{PARENTHESES}]{{1,60}}){CLOSING}"
+# Not a numbered item such as (二十七), which opens a paragraph of a document.
+PARENTHESISED_BYLINE = (
+    rf"{OPENING}(?![\d一二三四五六七八九十百零]+{CLOSING})"
+    rf"(?P<byline>[^{PARENTHESES}]{{1,60}}){CLOSING}"
+)
 DATELINE = re.compile(
     r"(?P<dateline>(?P<agency>新华社|中新社|本报|[\u4e00-\u9fff]{2,6}?(?:社|报|网|台))"
     r"[\u4e00-\u9fff]{1,10}?\d{1,2}月\d{1,2}日(?:电|讯))"

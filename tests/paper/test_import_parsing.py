@@ -213,6 +213,13 @@ def test_local_news_sources_bylines_and_datelines_in_other_wordings():
     assert "李娜" not in apples.body_text()
 
 
+def test_numbered_item_after_a_source_is_not_a_byline():
+    export = parse_export("# 标题\n\n据新华社电 (二十七)健全社会支持体系。\n")
+    [wire] = export.articles
+    assert (wire.source, wire.byline) == ("据新华社电", "")
+    assert wire.body_text() == "(二十七)健全社会支持体系。"
+
+
 def test_local_news_article_continues_across_a_page_marker():
     export = parse("local-news.txt")
     heating = export.articles[0]
