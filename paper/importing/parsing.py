@@ -250,8 +250,9 @@ def _sections(lines, default_page):
             code, name = _page_marker(text, number)
             page = pages.setdefault(code, ParsedPage(code, name, number))
             if name and page.name and name != page.name:
+                where = f"在第{page.line}行" if page.line else "在 --page 选项中"
                 raise ExportError(
-                    f"版面 {code} 在第{page.line}行名为“{page.name}”,这里又名为“{name}”", number
+                    f"版面 {code} {where}名为“{page.name}”,这里又名为“{name}”", number
                 )
             page.name = page.name or name
             current = code
@@ -288,6 +289,10 @@ def _index(body, item):
     return next(i for i, other in enumerate(body) if other is item)
 
 
+def _remove(body, item):
+    del body[_index(body, item)]
+
+
 def _take_datelines(article):
     """A paragraph that is only a dateline (新华社北京10月21日电) goes to the dateline field."""
     for item in article.paragraphs:
@@ -297,7 +302,7 @@ def _take_datelines(article):
             article.byline = article.byline or (match["byline"] or "").strip()
             if match["agency"] != "本报":
                 article.source = article.source or match["agency"]
-            article.body.remove(item)
+            _remove(article.body, item)
 
 
 def _continues(article, item):
@@ -339,7 +344,7 @@ def _drop_duplicates(articles, repairs):
                         f"已删除第{item.line}行,请核对"
                     )
             repair = Repair("删除", (item.line,), f"重复段落“{_snippet(item.text, 12)}”{reason}")
-            article.body.remove(item)
+            _remove(article.body, item)
             article.repairs.append(repair)
             repairs.append(repair)
 
@@ -400,7 +405,7 @@ def _take_source(article):
     if rest.strip():
         first.text = rest.strip()
     else:
-        article.body.remove(first)
+        _remove(article.body, first)
 
 
 def _check_sentences(article):

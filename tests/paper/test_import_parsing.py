@@ -483,6 +483,13 @@ def test_bad_lines_are_errors_naming_the_line(text, line, message):
     assert message in error.value.message
 
 
+def test_page_named_twice_differently_is_an_error_also_against_the_page_option():
+    with pytest.raises(ExportError) as error:
+        parse_export("# 标题\n\n正文。\n=== A03 要闻 ===\n", page="A03", page_name="公告")
+    assert error.value.line == 4
+    assert error.value.message == "版面 A03 在 --page 选项中名为“公告”,这里又名为“要闻”"
+
+
 def test_reading_a_missing_file_a_directory_and_other_encodings(tmp_path):
     with pytest.raises(ExportError, match="文件不存在"):
         read_export(tmp_path / "missing.txt")
