@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check clean
+.PHONY: run test lint format migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py loaddata sample_issue
-	DJANGO_DEBUG=1 $(BIN)/python manage.py rebuild_search_index --verbosity 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py import_issue sample/page-export-2024-10-22.txt \
+		--date 2024-10-22 --publish --replace
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs with debug off, as in production; the key below exists only for tests.
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 migrations-check: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Imports a year of generated day files into a throw-away test database and prints files/s.
+bench: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/import_year.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

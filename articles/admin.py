@@ -5,11 +5,12 @@ from .models import Article
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["pub_date", "page_code", "headline", "source", "status"]
+    list_display = ["pub_date", "page_code", "headline", "source", "status", "needs_review"]
     list_display_links = ["headline"]
     list_select_related = ["page"]
     list_filter = [
         "status",
+        "needs_review",
         "pub_date",
         ("page__code", admin.AllValuesFieldListFilter),
         ("source", admin.AllValuesFieldListFilter),
@@ -23,6 +24,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
         ("来源与署名", {"fields": ["source", "dateline", "byline", "column"]}),
         ("正文", {"fields": ["body"]}),
+        ("核对", {"fields": ["needs_review", "review_note"]}),
         ("记录", {"fields": ["pub_date", "created", "updated"], "classes": ["collapse"]}),
     ]
     actions = ["publish", "unpublish"]

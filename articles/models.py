@@ -66,6 +66,12 @@ class Article(Searchable):
     status = models.CharField(
         "状态", max_length=10, choices=ArticleStatus, default=ArticleStatus.DRAFT
     )
+    needs_review = models.BooleanField(
+        "待核对", default=False, help_text="导入时未能完全修复,需要编辑核对。"
+    )
+    review_note = models.TextField(
+        "核对说明", blank=True, help_text="导入时做了哪些修复、还有什么需要核对。"
+    )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
 

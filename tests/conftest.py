@@ -40,3 +40,11 @@ def postgres_only(db):
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("this test needs PostgreSQL")
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def sample_issue(db):
+    """The sample issue: the seed export imported with ``--date 2024-10-22 --publish``."""
+    from tests.factories import import_sample_issue
+
+    return import_sample_issue()

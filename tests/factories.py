@@ -2,9 +2,15 @@
 
 import datetime
 import itertools
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
 
 from articles.models import Article
 from paper.models import Issue, Page
+
+SAMPLE_EXPORT = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"
 
 _days = itertools.count()
 
@@ -78,12 +84,12 @@ def make_notice(page=None, items=(), **overrides):
     return notice
 
 
-def load_sample_issue():
-    """The sample issue of 2024-10-22, as `make run` shows it, indexed for search."""
-    from django.core.management import call_command
-
-    call_command("loaddata", "sample_issue", verbosity=0)
-    call_command("rebuild_search_index", verbosity=0)
+def import_sample_issue():
+    """The seed issue of 2024-10-22, imported and published as ``make run`` loads it."""
+    call_command(
+        "import_issue", str(SAMPLE_EXPORT), "--date", "2024-10-22", "--publish", verbosity=0
+    )
+    return Issue.objects.get(date=datetime.date(2024, 10, 22))
 
 
 def make_wedding_notice(page=None, **overrides):

@@ -64,6 +64,21 @@ def test_article_changelist_filters_and_search(editor_client):
     assert [a.headline for a in response.context["cl"].result_list] == ["生态督察"]
 
 
+def test_articles_to_review_are_one_filter_away(editor_client):
+    make_article(headline="读得通的文章")
+    flagged = make_article(
+        headline="断句未能修复",
+        needs_review=True,
+        review_note="第57行:段落在句子中间结束。",
+        status=Article.Status.DRAFT,
+    )
+    response = editor_client.get("/admin/articles/article/", {"needs_review__exact": "1"})
+    assert [a.headline for a in response.context["cl"].result_list] == ["断句未能修复"]
+    assert "待核对" in response.content.decode()
+    html = editor_client.get(f"/admin/articles/article/{flagged.pk}/change/").content.decode()
+    assert "第57行:段落在句子中间结束。" in html
+
+
 def test_publish_and_unpublish_actions(editor_client):
     article = make_article(status=Article.Status.DRAFT)
     editor_client.post(

@@ -3,14 +3,13 @@ import datetime
 import pytest
 
 from articles.models import Article
-from tests.factories import load_sample_issue, make_article, make_issue, make_page
+from tests.factories import make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def policy_article():
-    load_sample_issue()
+def policy_article(sample_issue):
     return Article.objects.get(headline__startswith="中共中央")
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from notices.models import Notice
-from tests.factories import load_sample_issue
+from tests.factories import import_sample_issue
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,13 +17,13 @@ pytestmark = [
 
 @pytest.fixture
 def archive(transactional_db):
-    load_sample_issue()
+    import_sample_issue()
 
 
 def test_editor_corrects_a_published_notice_and_readers_see_the_trail(
     browser, live_server, archive, page, screenshot
 ):
-    notice = Notice.objects.get(reference="YT20241022-001")
+    notice = Notice.objects.get(reference="YT20241022-002")
     printed = notice.text
     User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
     admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()

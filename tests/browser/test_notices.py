@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from notices.models import Notice
-from tests.factories import load_sample_issue
+from tests.factories import import_sample_issue
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,7 +17,7 @@ pytestmark = [
 
 @pytest.fixture
 def archive(transactional_db):
-    load_sample_issue()
+    return import_sample_issue()
 
 
 def choose(page, field_id, term, option):
@@ -84,7 +84,7 @@ def test_reader_finds_a_notice_by_number_on_a_phone(browser, live_server, archiv
 def test_proof_prints_on_one_a4_page(browser, live_server, archive):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
-    notice = Notice.objects.get(reference="YT20241022-002")
+    notice = Notice.objects.get(items__holder="迟汝海")
     page.goto(live_server.url + notice.get_proof_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("登报证明")
     page.emulate_media(media="print")

@@ -4,17 +4,14 @@ import re
 import pytest
 
 from notices.models import Notice
-from tests.factories import load_sample_issue, make_archive, make_issue, make_notice, make_page
+from tests.factories import make_archive, make_issue, make_notice, make_page
 
 pytestmark = pytest.mark.django_db
 
+# The sample issue's notices, numbered in the order printed.
+WEDDING, RECEIPT, VESSELS = "YT20241022-001", "YT20241022-002", "YT20241022-003"
 ID_NUMBER = "370602199001011239"
 MASKED = "370602********1239"
-
-
-@pytest.fixture
-def sample_issue():
-    load_sample_issue()
 
 
 @pytest.fixture
@@ -26,11 +23,11 @@ def id_card_notice():
 
 
 def test_notice_permalink_shows_text_items_date_page_and_reference(client, sample_issue):
-    notice = Notice.objects.get(reference="YT20241022-002")
+    notice = Notice.objects.get(reference=VESSELS)
     html = client.get(notice.get_absolute_url()).content.decode()
     assert notice.text in html
     for text in (
-        "YT20241022-002",
+        VESSELS,
         "2024年10月22日",
         "A03 公告",
         "迟汝海",
@@ -49,11 +46,11 @@ def test_wedding_notice_shows_couple_and_lunar_date(client, sample_issue):
 
 
 def test_proof_has_everything_an_official_checks(client, sample_issue):
-    notice = Notice.objects.get(reference="YT20241022-001")
+    notice = Notice.objects.get(reference=RECEIPT)
     response = client.get(notice.get_proof_url())
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("登报证明", "烟台日报", "2024年10月22日", "A03版", "YT20241022-001", notice.text):
+    for text in ("登报证明", "烟台日报", "2024年10月22日", "A03版", RECEIPT, notice.text):
         assert text in html
     assert f"http://testserver{notice.get_absolute_url()}" in html
     assert "<svg" in html and "qrline" in html
@@ -122,7 +119,7 @@ def test_numbers_match_however_they_are_typed(client, sample_issue):
         "ｙｚ－０００１３５",
         "0001715",
     ):
-        expected = ["YT20241022-001"] if typed == "0001715" else ["YT20241022-002"]
+        expected = [RECEIPT] if typed == "0001715" else [VESSELS]
         assert notice_refs(client, number=typed) == expected, typed
     assert notice_refs(client, number="9999999") == []
     assert notice_refs(client, number="---") == []
@@ -136,14 +133,14 @@ def test_full_resident_id_still_finds_the_notice(client, id_card_notice):
 def test_list_filters_by_kind_date_holder_and_document_type(client, sample_issue):
     from notices.models import DocumentType
 
-    assert notice_refs(client, kind="wedding") == ["YT20241022-003"]
-    assert notice_refs(client, holder="曲和林") == ["YT20241022-002"]
+    assert notice_refs(client, kind="wedding") == [WEDDING]
+    assert notice_refs(client, holder="曲和林") == [VESSELS]
     receipt = DocumentType.objects.get(name="收据")
-    assert notice_refs(client, doc_type=receipt.pk) == ["YT20241022-001"]
+    assert notice_refs(client, doc_type=receipt.pk) == [RECEIPT]
     assert notice_refs(client, date_from="2024-10-23") == []
     assert len(notice_refs(client, date_to="2024-10-22")) == 3
-    assert notice_refs(client, q="置换保证金") == ["YT20241022-001"]
-    assert notice_refs(client, q="（鲁烟） 迟汝海") == ["YT20241022-002"]
+    assert notice_refs(client, q="置换保证金") == [RECEIPT]
+    assert notice_refs(client, q="（鲁烟） 迟汝海") == [VESSELS]
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import load_sample_issue, make_archive, make_article, make_issue, make_page
+from tests.factories import make_archive, make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample_issue():
-    load_sample_issue()
 
 
 def test_home_shows_latest_published_issue_and_its_headlines(client):

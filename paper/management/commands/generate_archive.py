@@ -32,7 +32,7 @@ from paper.models import Issue, Page
 from paper.search import search_fields
 from paper.text import normalize_number
 
-SEED = Path(settings.BASE_DIR) / "paper" / "fixtures" / "sample_issue.json"
+SAMPLE_EXPORT = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
@@ -72,20 +72,13 @@ RARE_WORDS = ["鸾俦", "崆峒岛", "养马岛", "蓬莱阁", "昆嵛山", "牟
 
 
 def seed_sentences():
-    """The sentences of the seed issue's articles: the vocabulary of the synthetic archive."""
-    import json
-
-    bodies = [
-        obj["fields"]["body"]
-        for obj in json.loads(SEED.read_text(encoding="utf-8"))
-        if obj["model"] == "articles.article"
-    ]
+    """The sentences of the sample issue's articles: the vocabulary of the synthetic archive."""
     sentences = []
-    for body in bodies:
-        for line in body.splitlines():
-            if line.startswith("## "):
-                continue
-            sentences.extend(s + "。" for s in re.split(r"[。;]", line) if len(s) > 8)
+    for line in SAMPLE_EXPORT.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith(("#", "=")) or "声明作废" in line or "结为夫妇" in line:
+            continue
+        sentences.extend(s + "。" for s in re.split(r"[。;]", line) if len(s) > 8)
     return sentences
 
 
