@@ -264,8 +264,13 @@ class Notice(Searchable):
                 # Lock the issue so that two editors saving at once do not take the same number.
                 Issue.objects.select_for_update().filter(pk=self.issue_id).first()
                 prefix = f"YT{self.pub_date:%Y%m%d}-"
-                taken = Notice.objects.filter(reference__startswith=prefix).count()
-                self.reference = f"{prefix}{taken + 1:03d}"
+                # The next number after the highest given that day: counting would hand out a
+                # number again once a notice of the day has been deleted.
+                taken = Notice.objects.filter(reference__startswith=prefix).values_list(
+                    "reference", flat=True
+                )
+                numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
+                self.reference = f"{prefix}{max(numbers, default=0) + 1:03d}"
             replaced = self.public_wording_replaced()
             super().save(*args, **kwargs)
             if replaced:

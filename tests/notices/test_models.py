@@ -135,6 +135,14 @@ def test_reference_numbers_are_per_day_and_permanent():
     assert first.reference == "YT20241022-001"
 
 
+def test_reference_numbers_are_not_given_twice_after_a_deletion():
+    page = make_page(make_issue(date=datetime.date(2024, 10, 22)), code="A03")
+    first = make_notice(page)
+    make_notice(page)
+    first.delete()
+    assert make_notice(page).reference == "YT20241022-003"
+
+
 @pytest.mark.parametrize(
     "field, value, message",
     [
