@@ -259,11 +259,22 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         return Results(objects, expected, True, "windows")
     # Several tokens, each common: the statistics cannot tell how many documents have them all
     # together. Read the newest documents, a bounded stretch; a common phrase fills a page there.
-    recent_from = last - datetime.timedelta(days=math.ceil(WALK_SAMPLE / stats.per_day()))
-    recent = queryset.filter(**{f"{date_field}__gt": recent_from})
-    objects = _walk(query, recent, limit, order)
-    if len(objects) == limit or recent_from < first:
-        return Results(objects, expected, True, "walk")
+    per_day = stats.per_day()
+    end = last
+    stretch = WALK_SAMPLE
+    objects = []
+    for _ in range(2):
+        start = end - datetime.timedelta(days=math.ceil(stretch / per_day))
+        in_stretch = queryset.filter(**{f"{date_field}__gt": start, f"{date_field}__lte": end})
+        objects += _walk(query, in_stretch, limit - len(objects), order)
+        if len(objects) == limit or start < first:
+            return Results(objects, expected, True, "walk")
+        if not objects:
+            break
+        # Some matches: read on, as far as the rate seen so far says a page needs.
+        rate = len(objects) / WALK_SAMPLE
+        stretch = min(4 * WALK_SAMPLE, math.ceil(2 * (limit - len(objects)) / rate))
+        end = start
     # Rare among the newest: collect every match through the token index.
     return _bitmap(query.filter(queryset), limit, date_field, large_bitmap=True)
 

@@ -5,6 +5,7 @@ and notices, with their counts (exact or estimated). Run it on an archive made b
 ``generate_archive``; the last line is machine-readable.
 """
 
+import re
 import statistics
 import time
 
@@ -36,8 +37,9 @@ def sampled_queries():
     numbers = []
     for n, item in enumerate(items):
         number = item.number
-        # Half as printed, half the way people type them: lower case, no punctuation.
-        numbers.append(number if n % 2 else "".join(c for c in number if c.isalnum()).lower())
+        # Half as printed, half the way people type them: the letters and digits, lower case.
+        typed = re.findall(r"[0-9A-Za-z][0-9A-Za-z-]*", number)[-1]
+        numbers.append(number if n % 2 else typed.replace("-", "").lower())
     return {"3-char name": names, "document number": numbers}
 
 
