@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lunar_python import Solar
 
-from paper.models import Issue, Page
+from paper.models import Issue, Page, Zone, crop_box
 from paper.text import mask_resident_ids, normalize_number, normalize_text
 
 from . import validators
@@ -266,6 +266,14 @@ class Notice(models.Model):
     def get_proof_url(self):
         return reverse("notices:notice-proof", kwargs={"pk": self.pk})
 
+    def page_crop(self):
+        """Where the notice stands on its page image: an SVG viewBox, or None."""
+        return crop_box(self.zones.all(), self.page)
+
+    def get_zone_url(self):
+        """The page view, zoomed to this notice's zones."""
+        return f"{self.page.get_absolute_url()}#notice-{self.pk}"
+
     def public_text(self):
         """The text as printed, with resident ID numbers masked."""
         return mask_resident_ids(self.text)
@@ -289,6 +297,16 @@ class Notice(models.Model):
             for item in self.items.select_related("document_type__category")
             if item.document_type
         )
+
+
+class NoticeZone(Zone):
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="zones", verbose_name="公告"
+    )
+
+    class Meta(Zone.Meta):
+        verbose_name = "公告热区"
+        verbose_name_plural = "公告热区"
 
 
 class LostItemQuerySet(models.QuerySet):

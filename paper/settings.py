@@ -122,6 +122,15 @@ STORAGES = {
 # Hashed file names may be cached for a year; WhiteNoise does so when debug is off.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 31536000
 
+# Uploaded and rendered files: page PDFs and scans, page images. Any storage backend works
+# (STORAGES["default"]); the README shows an S3-compatible one with django-storages.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Django serves MEDIA_ROOT itself only where nothing in front of it does: development and tests.
+SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", DEBUG)
+# The largest page file (PDF or scan) an editor may attach.
+PAGE_FILE_MAX_MB = int(os.environ.get("PAGE_FILE_MAX_MB", "50"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if HTTPS:
@@ -146,3 +155,5 @@ LOGGING = {
 
 # The paper whose issues this archive keeps: shown in the masthead and on proofs.
 PAPER_NAME = os.environ.get("PAPER_NAME", "烟台日报")
+# The paper's name in ASCII, for file names where a Chinese one cannot go (downloads).
+PAPER_SLUG = os.environ.get("PAPER_SLUG", "yantai-ribao")

@@ -12,6 +12,7 @@ edition_patterns = [
     path("issues/", views.issue_archive, name="issue-archive"),
     path("issues/<isodate:date>/", views.issue_detail, name="issue-detail"),
     path("issues/<isodate:date>/<pagecode:code>/", views.page_detail, name="page-detail"),
+    path("issues/<isodate:date>/<pagecode:code>.pdf", views.page_pdf, name="page-pdf"),
     path("healthz", views.healthz, name="healthz"),
 ]
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if not settings.MEDIA_URL.startswith(("http:", "https:", "//")):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media))
 
 admin.site.site_header = f"{settings.PAPER_NAME}数字档案 · 编辑后台"
 admin.site.site_title = "编辑后台"

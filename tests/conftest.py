@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test.utils import override_settings
 
 
@@ -40,3 +41,40 @@ def postgres_only(db):
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("this test needs PostgreSQL")
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores page files in a folder of its own, served as in development."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SERVE_MEDIA = True
+    return settings.MEDIA_ROOT
+
+
+SAMPLE_PAGES = settings.BASE_DIR / "paper" / "fixtures" / "sample_pages"
+_renderings = {}
+
+
+@pytest.fixture
+def render_once(monkeypatch):
+    """Each distinct page file is rendered once per run: the sample's pages recur in many tests."""
+    import hashlib
+
+    from paper import page_files, page_rendering
+
+    def render(data):
+        key = hashlib.sha256(data).digest()
+        if key not in _renderings:
+            _renderings[key] = page_rendering.render(data)
+        return _renderings[key]
+
+    monkeypatch.setattr(page_files, "render", render)
+
+
+def load_sample_issue_with_pages():
+    """The sample issue, its page PDFs attached and rendered, zones found from their text."""
+    from paper.models import Issue
+    from paper.page_files import attach_page_files
+
+    call_command("loaddata", "sample_issue", verbosity=0)
+    return attach_page_files(Issue.objects.get(date="2024-10-22"), SAMPLE_PAGES)
