@@ -15,6 +15,7 @@ with these positions.
 
 import datetime
 import html
+import importlib
 import json
 import os
 import sys
@@ -31,6 +32,21 @@ PAPER_NAME = "烟台日报"
 # A broadsheet (对开) page.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 350, 500
 WEEKDAYS = "一二三四五六日"
+# The seed's rate card and the ad desk's phones, as the data migration loads them.
+RATES = importlib.import_module("notices.migrations.0002_rate_card_and_editors")
+# The house advertisement's picture: Yantai's hill lighthouse over the sea, drawn.
+LIGHTHOUSE = """<svg viewBox="0 0 400 220" preserveAspectRatio="xMidYMid slice" aria-hidden="true">
+<rect width="400" height="220" fill="#dfeaf2"/>
+<circle cx="320" cy="60" r="26" fill="#f4d58d"/>
+<path d="M0 150 Q60 110 120 135 T240 128 T400 140 V220 H0Z" fill="#7a9a6b"/>
+<path d="M186 140 L194 52 H206 L214 140Z" fill="#fff" stroke="#555" stroke-width="2"/>
+<path d="M190 95 H210 M188 118 H212" stroke="#b3121b" stroke-width="7"/>
+<rect x="188" y="36" width="24" height="16" fill="#f4d58d" stroke="#555" stroke-width="2"/>
+<path d="M184 36 L200 22 L216 36Z" fill="#b3121b"/>
+<path d="M0 170 Q50 160 100 170 T200 170 T300 170 T400 170 V220 H0Z" fill="#3f6e94"/>
+<path d="M0 190 Q50 180 100 190 T200 190 T300 190 T400 190"
+ stroke="#fff" stroke-width="2" fill="none" opacity="0.6"/>
+</svg>"""
 
 STYLE = (Path(__file__).parent / "sample_page.css").read_text(encoding="utf-8")
 
@@ -61,7 +77,7 @@ def paragraphs(body):
             yield f"<p>{html.escape(text)}</p>"
 
 
-def article_html(record, columns, headline_size):
+def article_html(record, columns, size, headline_size):
     fields = record["fields"]
     meta = " ".join(
         html.escape(fields[key]) for key in ("dateline", "source", "byline") if fields[key]
@@ -77,7 +93,7 @@ def article_html(record, columns, headline_size):
         parts.append(f'<p class="subheadline">{html.escape(fields["subheadline"])}</p>')
     if meta:
         parts.append(f'<p class="meta">{meta}</p>')
-    parts.append(f'<div class="body" style="column-count: {columns}">')
+    parts.append(f'<div class="body" style="column-count: {columns}; font-size: {size}pt">')
     parts.extend(paragraphs(fields["body"]))
     parts.append("</div></article>")
     return "\n".join(parts)
@@ -101,9 +117,10 @@ def page_html(issue, page, articles, notices):
             f"<span>{solar} {PAPER_NAME}</span></header>"
         )
     for record in articles:
+        # Long articles in many narrow columns of small type; short ones given more room.
         length = len(record["fields"]["body"])
-        columns = 6 if length > 3000 else 4 if length > 1000 else 3
-        parts.append(article_html(record, columns, 36 if fields["order"] == 1 else 30))
+        columns, size = (6, 9.5) if length > 3000 else (4, 12) if length > 1000 else (3, 14)
+        parts.append(article_html(record, columns, size, 36 if fields["order"] == 1 else 32))
     if notices:
         parts.append('<h2 class="section">公告栏</h2><div class="notices">')
         for record in sorted(notices, key=lambda r: r["fields"]["order"]):
@@ -115,8 +132,17 @@ def page_html(issue, page, articles, notices):
                 f"<p>{html.escape(record['fields']['text'])}</p></div>"
             )
         parts.append("</div>")
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{price}元</td></tr>"
+            for name, price, _ in RATES.RATE_CARD
+        )
+        phones = "、".join(RATES.AD_DESK_PHONES)
+        parts.append(
+            f'<div class="rates"><h3>公告栏刊登价目</h3><table>{rows}</table>'
+            f"<p>刊登电话:{phones}</p></div>"
+        )
     parts.append(
-        f'<div class="house"><strong>{PAPER_NAME}数字档案</strong>'
+        f'<div class="house">{LIGHTHOUSE}<strong>{PAPER_NAME}数字档案</strong>'
         "<span>每一天的报纸 · 每一个版面 · 每一篇文章</span></div>"
     )
     style = STYLE.replace("WIDTH", str(PAGE_WIDTH_MM)).replace("HEIGHT", str(PAGE_HEIGHT_MM))

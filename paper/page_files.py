@@ -24,7 +24,8 @@ from .page_rendering import PageFileError, read_text_layer, render
 
 FILE_FIELDS = ("file", "image", "thumbnail")
 PAGE_FILE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-# How much text of a paragraph is looked for at its start and at its end.
+# How much text of a paragraph is looked for at its start and at its end, where the whole
+# paragraph is not found.
 PHRASE_LENGTH = 12
 # Room left around the characters found, in fractions of the page.
 ZONE_PADDING = Decimal("0.004")
@@ -151,23 +152,22 @@ def render_stored_page(page, *, force=False):
 def find_zones(page, data):
     """Zones from the PDF's text layer for the page's articles and notices that have none.
 
-    An article's zone is the rectangle around its headline (found or nothing) and the first
-    and last words of each of its paragraphs found after it; a notice's, around its text.
-    Returns the number of zones made.
+    An article's zone is the rectangle around its headline (found, or no zone) and the text
+    found after it: each paragraph whole, or else its first and last words. A notice's is the
+    rectangle around its text. Returns the number of zones made.
     """
     layer = read_text_layer(data)
     if layer is None:
         return 0
     zones = []
     for article in page.articles.filter(zones=None):
-        phrases = [article.kicker, article.subheadline]
-        for _, text in article.paragraphs():
-            phrases += [text[:PHRASE_LENGTH], text[-PHRASE_LENGTH:]]
-        box = locate(layer, article.headline, phrases)
+        texts = [article.kicker, article.subheadline]
+        texts += [text for _, text in article.paragraphs()]
+        box = locate(layer, article.headline, texts)
         if box:
             zones.append(ArticleZone(article=article, **zone_fields(box)))
     for notice in page.notices.filter(zones=None):
-        box = locate(layer, notice.text[:PHRASE_LENGTH], [notice.text[-PHRASE_LENGTH:]])
+        box = locate(layer, notice.text[:PHRASE_LENGTH], [notice.text])
         if box:
             zones.append(NoticeZone(notice=notice, **zone_fields(box)))
     for zone in zones:
@@ -175,16 +175,24 @@ def find_zones(page, data):
     return len(zones)
 
 
-def locate(layer, anchor, phrases):
-    """The box around ``anchor`` and those of ``phrases`` found after it (or anywhere)."""
+def locate(layer, anchor, texts):
+    """The box around ``anchor`` and whatever of ``texts`` is printed, or None without anchor."""
     found = layer.find(anchor)
     if found is None:
         return None
     spans = [found]
-    for phrase in phrases:
-        span = layer.find(phrase, found[0]) or layer.find(phrase)
-        if span:
-            spans.append(span)
+    for text in texts:
+        pieces = [text]
+        if len(text) > 2 * PHRASE_LENGTH:
+            # Reflowed or retouched text: its first and last words are found all the same.
+            pieces += [text[:PHRASE_LENGTH], text[-PHRASE_LENGTH:]]
+        for piece in pieces:
+            # Nearest after the anchor first: a phrase may recur elsewhere on the page.
+            span = layer.find(piece, found[0]) or layer.find(piece)
+            if span:
+                spans.append(span)
+                if piece is text:
+                    break
     return layer.bounds(spans)
 
 

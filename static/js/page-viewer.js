@@ -107,16 +107,12 @@
     this.apply(true);
   };
 
-  /* The rectangle of `element` in canvas pixels at scale 1. */
+  /* The rectangle of a zone in canvas pixels at scale 1, whatever transform is under way. */
   PageViewer.prototype.canvasRect = function (element) {
-    var rect = element.getBoundingClientRect();
-    var origin = this.point(rect.left, rect.top);
-    return {
-      x: (origin.x - this.x) / this.scale,
-      y: (origin.y - this.y) / this.scale,
-      width: rect.width / this.scale,
-      height: rect.height / this.scale
-    };
+    var box = element.getBBox(); // in the zones' own units: fractions of the page
+    var width = this.canvas.offsetWidth;
+    var height = this.canvas.offsetHeight;
+    return { x: box.x * width, y: box.y * height, width: box.width * width, height: box.height * height };
   };
 
   /* Zoom so that `element` fills most of the viewport, centred. */
