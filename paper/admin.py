@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Issue, Page
-from .page_files import find_zones, store_page_file
+from .page_files import attach_page_file, find_zones
 from .page_rendering import PageFileError, max_bytes, render
 
 
@@ -134,8 +134,7 @@ class PageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if form.rendered:
-            store_page_file(obj, form.page_data, form.rendered)
-            zones = find_zones(obj, form.page_data)
+            zones = attach_page_file(obj, form.page_data, form.rendered)
             self.message_user(
                 request,
                 f"{obj.code} 版已生成阅读图和缩略图;从文字层找到热区 {zones} 个。",

@@ -76,15 +76,21 @@ def delete_files(names):
         default_storage.delete(name)
 
 
-def attach_page_file(page, data):
+def attach_page_file(page, data, rendered=None):
     """Check, render and store one page file, and find the zones it shows; PageFileError if bad.
 
-    Returns the number of zones found.
+    ``rendered`` is the file already rendered, by a form that checked it. Returns the number
+    of zones found.
     """
-    rendered = render(data)
-    with transaction.atomic():
-        store_page_file(page, data, rendered)
-        return find_zones(page, data)
+    rendered = rendered or render(data)
+    written = []
+    try:
+        with transaction.atomic():
+            written = store_page_file(page, data, rendered)
+            return find_zones(page, data)
+    except BaseException:
+        delete_files(written)
+        raise
 
 
 def attach_page_files(issue, directory, *, dry_run=False):

@@ -340,3 +340,18 @@ def test_attach_pages_command_dry_run_and_errors(tmp_path, media_root):
         call_command("attach_pages", str(tmp_path), "--date", str(issue.date))
     with pytest.raises(CommandError, match="没有 2030-01-01 这一期报纸"):
         call_command("attach_pages", str(tmp_path), "--date", "2030-01-01")
+
+
+def test_a_failure_after_storing_leaves_no_files_behind(media_root, monkeypatch):
+    from paper import page_files
+
+    def broken(page, data):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(page_files, "find_zones", broken)
+    page = make_page()
+    with pytest.raises(RuntimeError):
+        attach_page_file(page, article_page_pdf())
+    assert stored_files(media_root) == []
+    page.refresh_from_db()
+    assert not page.file

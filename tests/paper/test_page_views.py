@@ -54,12 +54,23 @@ def test_page_view_shows_the_page_image_with_a_link_for_each_zone(client, page):
     assert 'href="/issues/2024-10-22/A04.pdf" download' in html
 
 
-def test_page_view_needs_no_inline_script_or_style(client, page):
+def test_pages_with_images_need_no_inline_script_or_style(client, page):
     """The site will send a strict Content-Security-Policy: no inline code of any kind."""
-    html = client.get("/issues/2024-10-22/A04/").content.decode()
-    assert "style=" not in html
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert not re.search(r"\son[a-z]+=", html)
+    article = page.articles.get()
+    notice = make_notice(page)
+    notice.zones.create(left="0.1", top="0.5", width="0.3", height="0.1")
+    for url in [
+        "/",
+        "/issues/2024-10-22/",
+        "/issues/2024-10-22/A04/",
+        article.get_absolute_url(),
+        notice.get_absolute_url(),
+    ]:
+        html = client.get(url).content.decode()
+        assert "style=" not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+        assert "/media/pages/" in html, url
 
 
 def test_page_without_a_file_shows_its_list_and_no_viewer(client):
