@@ -121,6 +121,8 @@ def attach_page_files(issue, directory, *, dry_run=False):
             rendered[code] = render(path.read_bytes())
         except PageFileError as error:
             raise PageFileError(f"{path.name}:{error}") from error
+        except OSError as error:
+            raise PageFileError(f"{path.name}:无法读取({error.strerror})。") from error
     zones = dict.fromkeys(paths, 0)
     if not dry_run:
         written = []
@@ -142,9 +144,9 @@ def render_stored_page(page, *, force=False):
 
     Returns True when it rendered; PageFileError when the stored file is bad.
     """
-    storage = default_storage
     if not force and all(
-        getattr(page, field) and storage.exists(getattr(page, field).name) for field in FILE_FIELDS
+        getattr(page, field) and default_storage.exists(getattr(page, field).name)
+        for field in FILE_FIELDS
     ):
         return False
     with page.file.open("rb") as stored:

@@ -42,6 +42,21 @@ def image_is_loaded(locator, width):
     return locator.evaluate("image => image.naturalWidth") == width
 
 
+def share_of_view(page, element_id):
+    """How much of the page viewer the element fills (the larger of width and height), or
+    False when it is not wholly inside it."""
+    return page.evaluate(
+        """id => {
+            const zone = document.getElementById(id).getBoundingClientRect();
+            const view = document.querySelector('.page-viewport').getBoundingClientRect();
+            const inside = zone.left >= view.left - 1 && zone.right <= view.right + 1
+                && zone.top >= view.top - 1 && zone.bottom <= view.bottom + 1;
+            return inside && Math.max(zone.width / view.width, zone.height / view.height);
+        }""",
+        element_id,
+    )
+
+
 def pinch(page, centre, start=20, end=120):
     """Two fingers moving apart, as Chromium's touch screen reports them."""
     x, y = centre
@@ -118,7 +133,7 @@ def test_reader_sees_thumbnails_zooms_the_page_and_opens_an_article_by_mouse(
     x, y = centre_of(zone)
     if page.viewport_name == "phone":
         # No hover on a touch screen: the zones are outlined from the start.
-        expect(rect).to_have_css("stroke", "rgba(179, 18, 27, 0.35)")
+        expect(rect).to_have_css("stroke", "rgba(179, 18, 27, 0.55)")
         page.touchscreen.tap(x, y)
     else:
         expect(rect).to_have_css("stroke", "rgba(0, 0, 0, 0)")  # shown on hover only
@@ -175,17 +190,11 @@ def test_article_shows_its_place_on_the_page_and_links_back_to_it(
 
     page.get_by_role("link", name="在A02版版面上查看本文").click()
     expect(page).to_have_url(live_server.url + "/issues/2024-10-22/A02/#article-2")
+    page.wait_for_load_state()
     zone = page.locator("#article-2")
     expect(zone).to_be_focused()  # the browser focuses a link it was sent to
     expect(zone.locator("rect")).to_have_css("stroke", "rgb(242, 169, 0)")
-    assert page.evaluate(
-        """() => {
-            const zone = document.getElementById('article-2').getBoundingClientRect();
-            const view = document.querySelector('.page-viewport').getBoundingClientRect();
-            return zone.left >= view.left - 1 && zone.right <= view.right + 1
-                && zone.top >= view.top - 1 && zone.bottom <= view.bottom + 1;
-        }"""
-    )
+    assert share_of_view(page, "article-2")
     screenshot("page-at-article")
     assert errors == []
 
@@ -197,17 +206,10 @@ def test_notice_links_to_the_page_zoomed_to_its_place(
     expect(page.locator(".page-crop svg")).to_be_visible()
     page.get_by_role("link", name="在A03版版面上查看").click()
     expect(page).to_have_url(live_server.url + "/issues/2024-10-22/A03/#notice-1")
+    page.wait_for_load_state()  # the viewer's deferred script has run
     # The notice's box is half the page wide: zoomed until it fills 90 % of the view.
     assert scale_of(page) > 1.5
-    fill = page.evaluate(
-        """() => {
-            const zone = document.getElementById('notice-1').getBoundingClientRect();
-            const view = document.querySelector('.page-viewport').getBoundingClientRect();
-            const inside = zone.left >= view.left - 1 && zone.right <= view.right + 1
-                && zone.top >= view.top - 1 && zone.bottom <= view.bottom + 1;
-            return inside && Math.max(zone.width / view.width, zone.height / view.height);
-        }"""
-    )
+    fill = share_of_view(page, "notice-1")
     assert fill == pytest.approx(0.9, abs=0.02)
     screenshot("page-at-notice")
     assert errors == []
