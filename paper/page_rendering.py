@@ -30,6 +30,8 @@ THUMBNAIL_QUALITY = 75
 WEBP_METHOD = 2
 # A broadsheet scanned at 600 dpi is about 120 million pixels; more than this is not a page.
 MAX_PIXELS = 150_000_000
+# Narrower than this, a scan is too coarse to read a page from.
+MIN_SCAN_WIDTH = 600
 # Width over height: a broadsheet or tabloid page is about 0.7, a double-page spread about 1.4.
 MIN_PROPORTION, MAX_PROPORTION = 0.25, 4.0
 
@@ -157,6 +159,10 @@ def open_scan(data):
     if width * height > MAX_PIXELS:
         raise PageFileError(
             f"图片有 {width}×{height} 像素,超过了 {MAX_PIXELS // 1_000_000} 百万像素的上限。"
+        )
+    if width < MIN_SCAN_WIDTH:
+        raise PageFileError(
+            f"图片只有 {width} 像素宽,看不清版面;请上传至少 {MIN_SCAN_WIDTH} 像素宽的扫描图。"
         )
     if getattr(picture, "n_frames", 1) > 1:
         raise PageFileError(f"这个图片文件有 {picture.n_frames} 页;一个版面只能附一页。")

@@ -121,6 +121,7 @@ def test_scan_is_turned_upright_by_its_exif_orientation():
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "图片文件已损坏"),
         (make_scan(1000, 1400, format="JPEG")[:3000], "图片文件已损坏"),
         (multi_page_tiff(), "有 2 页"),
+        (make_scan(400, 560), "图片只有 400 像素宽"),
     ],
     ids=[
         "empty",
@@ -134,6 +135,7 @@ def test_scan_is_turned_upright_by_its_exif_orientation():
         "damaged-png",
         "truncated-jpeg",
         "multi-page-tiff",
+        "too-coarse",
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(data, message):
