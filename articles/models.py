@@ -4,7 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQuerySet
+from paper.models import (
+    Issue,
+    Page,
+    Searchable,
+    SearchableManager,
+    SearchableQuerySet,
+    Zone,
+    crop_box,
+)
 
 
 class ArticleStatus(models.TextChoices):
@@ -173,3 +181,21 @@ class Article(Searchable):
             .order_by("order", "id")
             .first()
         )
+
+    def page_crop(self):
+        """Where the article stands on its page image: an SVG viewBox, or None."""
+        return crop_box(self.zones.all(), self.page)
+
+    def get_zone_url(self):
+        """The page view, zoomed to this article's zones."""
+        return f"{self.page.get_absolute_url()}#article-{self.pk}"
+
+
+class ArticleZone(Zone):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="zones", verbose_name="文章"
+    )
+
+    class Meta(Zone.Meta):
+        verbose_name = "文章热区"
+        verbose_name_plural = "文章热区"

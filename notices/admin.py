@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from paper.admin import page_zones_preview
 from paper.text import normalize_number
 
 from .models import (
@@ -13,6 +14,7 @@ from .models import (
     Notice,
     NoticeKind,
     NoticeRevision,
+    NoticeZone,
     RateCategory,
     WeddingDetails,
 )
@@ -135,6 +137,12 @@ class NoticeAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class NoticeZoneInline(admin.TabularInline):
+    model = NoticeZone
+    extra = 0
+    fields = ["left", "top", "width", "height"]
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
     list_display = [
@@ -155,15 +163,23 @@ class NoticeAdmin(admin.ModelAdmin):
     ordering = ["-pub_date", "page__order", "order", "id"]
     search_fields = ["reference", "items__holder", "items__number", "text"]
     autocomplete_fields = ["issue", "page"]
-    readonly_fields = ["reference", "composed_text", "pub_date", "created", "updated"]
+    readonly_fields = [
+        "reference",
+        "composed_text",
+        "pub_date",
+        "created",
+        "updated",
+        "zones_on_page",
+    ]
     fieldsets = [
         (None, {"fields": ["kind", ("issue", "page", "order"), "status"]}),
         ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
+        ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),
     ]
     form = NoticeAdminForm
-    inlines = [LostItemInline, WeddingInline]
+    inlines = [LostItemInline, WeddingInline, NoticeZoneInline]
     actions = ["publish", "unpublish", "recompose_text"]
 
     def get_inlines(self, request, obj):
@@ -195,6 +211,16 @@ class NoticeAdmin(admin.ModelAdmin):
             queryset |= self.model.objects.filter(items__number_key__contains=key)
             may_have_duplicates = True
         return queryset, may_have_duplicates
+
+    class Media:
+        css = {"all": ["css/page-zones-admin.css"]}
+        js = ["js/zone-editor.js"]
+
+    @admin.display(description="版面图上的热区")
+    def zones_on_page(self, notice):
+        if not notice.pk:
+            return "保存后可以在版面图上画出这则公告的热区。"
+        return page_zones_preview(notice.page, editable_prefix="zones", leave_out=notice)
 
     @admin.display(description="版号", ordering="page__code")
     def page_code(self, notice):

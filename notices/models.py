@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from lunar_python import Solar
 
-from paper.models import Issue, Page, Searchable, SearchableManager, SearchableQuerySet
+from paper.models import (
+    Issue,
+    Page,
+    Searchable,
+    SearchableManager,
+    SearchableQuerySet,
+    Zone,
+    crop_box,
+)
 from paper.text import mask_resident_ids, normalize_number
 
 from . import validators
@@ -299,6 +307,14 @@ class Notice(Searchable):
     def get_proof_url(self):
         return reverse("notices:notice-proof", kwargs={"pk": self.pk})
 
+    def page_crop(self):
+        """Where the notice stands on its page image: an SVG viewBox, or None."""
+        return crop_box(self.zones.all(), self.page)
+
+    def get_zone_url(self):
+        """The page view, zoomed to this notice's zones."""
+        return f"{self.page.get_absolute_url()}#notice-{self.pk}"
+
     def public_text(self):
         """The text as it stands, with resident ID numbers masked."""
         return mask_resident_ids(self.text)
@@ -445,6 +461,16 @@ class NoticeRevision(models.Model):
 
     def public_text(self):
         return mask_resident_ids(self.text)
+
+
+class NoticeZone(Zone):
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="zones", verbose_name="公告"
+    )
+
+    class Meta(Zone.Meta):
+        verbose_name = "公告热区"
+        verbose_name_plural = "公告热区"
 
 
 class LostItemQuerySet(models.QuerySet):

@@ -1,7 +1,44 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Issue, Page
+from .page_files import attach_page_file, find_zones
+from .page_rendering import PageFileError, max_bytes, render
+
+
+def page_zones_preview(page, *, editable_prefix=None, leave_out=None):
+    """The page image with its zones drawn, each a link to its article or notice in the admin.
+
+    With ``editable_prefix`` (an inline formset's prefix) the zones of that formset are drawn by
+    static/js/zone-editor.js, to be moved, resized and added with the mouse; ``leave_out``
+    (an article or notice) is then left out of the zones drawn here.
+    """
+    if page is None or not page.has_image:
+        return "版面还没有图片:在“版面”中上传这一版的 PDF 或扫描图后,这里会显示版面图和热区。"
+    shown = []
+    for related, kind in (("articles", "文章"), ("notices", "公告")):
+        items = getattr(page, related).prefetch_related("zones")
+        for item in items:
+            if item == leave_out or not item.zones.all():
+                continue
+            meta = item._meta
+            shown.append(
+                {
+                    "label": f"{kind}:{item}",
+                    "url": reverse(
+                        f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk]
+                    ),
+                    "zones": item.zones.all(),
+                }
+            )
+    context = {"page": page, "shown": shown, "editable_prefix": editable_prefix}
+    return render_to_string("admin/page_zones.html", context)
 
 
 class PageInline(admin.TabularInline):
@@ -40,12 +77,101 @@ class IssueAdmin(admin.ModelAdmin):
         self.message_user(request, f"已撤回 {count} 期报纸。", messages.SUCCESS)
 
 
+class PageAdminForm(forms.ModelForm):
+    upload = forms.FileField(label="上传版面文件", required=False)
+
+    class Meta:
+        model = Page
+        fields = ["issue", "code", "name", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = (
+            f"这一版印刷用的 PDF(只能有一页),或扫描图(PNG、JPEG、TIFF),"
+            f"不超过 {settings.PAGE_FILE_MAX_MB} MB。保存时生成阅读图和缩略图,"
+            "并从 PDF 的文字层为还没有热区的文章和公告找出热区。"
+        )
+        self.rendered = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        if upload.size > max_bytes():
+            raise ValidationError(
+                f"文件有 {upload.size / 1024 / 1024:.1f} MB,"
+                f"超过了 {settings.PAGE_FILE_MAX_MB} MB 的上限。"
+            )
+        data = upload.read()
+        try:
+            self.rendered = render(data)
+        except PageFileError as error:
+            raise ValidationError(f"{upload.name}:{error}", code="bad_page_file") from error
+        self.page_data = data
+        return upload
+
+
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "issue", "order"]
+    form = PageAdminForm
+    list_display = ["code", "name", "issue", "order", "has_image"]
     list_select_related = ["issue"]
     list_filter = ["issue__is_published"]
     date_hierarchy = "issue__date"
     search_fields = ["code", "name", "issue__date"]
     autocomplete_fields = ["issue"]
     ordering = ["-issue__date", "order"]
+    readonly_fields = ["stored_file", "zones_on_page"]
+    fieldsets = [
+        (None, {"fields": ["issue", ("code", "name", "order")]}),
+        ("版面文件与热区", {"fields": ["upload", "stored_file", "zones_on_page"]}),
+    ]
+    actions = ["find_page_zones"]
+
+    class Media:
+        css = {"all": ["css/page-zones-admin.css"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.rendered:
+            zones = attach_page_file(obj, form.page_data, form.rendered)
+            self.message_user(
+                request,
+                f"{obj.code} 版已生成阅读图和缩略图;从文字层找到热区 {zones} 个。",
+                messages.SUCCESS,
+            )
+
+    @admin.display(description="版面图", boolean=True)
+    def has_image(self, page):
+        return page.has_image
+
+    @admin.display(description="已附文件")
+    def stored_file(self, page):
+        if not page.file:
+            return "还没有文件。"
+        return format_html(
+            '<a href="{}">{}</a>({}×{} 像素的阅读图)',
+            page.file.url,
+            page.file.name.rsplit("/", 1)[-1],
+            page.image_width,
+            page.image_height,
+        )
+
+    @admin.display(description="版面图与热区")
+    def zones_on_page(self, page):
+        return page_zones_preview(page if page.pk else None)
+
+    @admin.action(
+        description="从 PDF 文字层识别热区(只为还没有热区的文章和公告)", permissions=["change"]
+    )
+    def find_page_zones(self, request, queryset):
+        found = 0
+        for page in queryset.exclude(file=""):
+            if not page.has_pdf:
+                continue
+            try:
+                with page.file.open("rb") as stored:
+                    found += find_zones(page, stored.read())
+            except (PageFileError, OSError) as error:
+                self.message_user(request, f"{page}:{error}", messages.ERROR)
+        self.message_user(request, f"找到热区 {found} 个。", messages.SUCCESS)

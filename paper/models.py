@@ -1,6 +1,10 @@
 import calendar
+from decimal import Decimal
+from urllib.parse import quote
 
-from django.core.validators import RegexValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -116,6 +120,9 @@ class Issue(models.Model):
         return Issue.objects.published().filter(date__gt=self.date).order_by("date").first()
 
 
+# The width of the thumbnails paper.page_rendering makes; templates give it to <img>.
+THUMBNAIL_WIDTH = 300
+
 page_code_validator = RegexValidator(
     r"^[A-Z][0-9]{2}$", "版号由一个大写字母和两位数字组成,例如 A01。"
 )
@@ -137,6 +144,19 @@ class Page(models.Model):
     )
     name = models.CharField("版名", max_length=40, blank=True, help_text="例如 要闻、公告。")
     order = models.PositiveSmallIntegerField("顺序", default=0, help_text="版面在这一期中的顺序。")
+    # The file as printed and the images rendered from it; paper.page_files writes all five
+    # together, under names made from the file's digest.
+    file = models.FileField(
+        "版面文件",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="这一版印刷用的 PDF(只有一页),或扫描图(PNG、JPEG、TIFF)。",
+    )
+    image = models.FileField("阅读图", max_length=200, blank=True, editable=False)
+    thumbnail = models.FileField("缩略图", max_length=200, blank=True, editable=False)
+    image_width = models.PositiveIntegerField("阅读图宽度", null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField("阅读图高度", null=True, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -157,3 +177,99 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("paper:page-detail", kwargs={"date": self.issue.date, "code": self.code})
+
+    @property
+    def has_pdf(self):
+        return self.file.name.lower().endswith(".pdf")
+
+    @property
+    def has_image(self):
+        return bool(self.image and self.image_width and self.image_height)
+
+    @property
+    def thumbnail_height(self):
+        if not self.has_image:
+            return None
+        return round(self.image_height * THUMBNAIL_WIDTH / self.image_width)
+
+    def get_pdf_url(self):
+        return reverse("paper:page-pdf", kwargs={"date": self.issue.date, "code": self.code})
+
+    def pdf_content_disposition(self):
+        """``inline`` with the paper, date and page in the name, Chinese where browsers allow it.
+
+        RFC 6266: ``filename`` is the ASCII fallback, ``filename*`` the UTF-8 name.
+        """
+        date = self.issue.date.isoformat()
+        ascii_name = f"{settings.PAPER_SLUG}-{date}-{self.code}.pdf"
+        name = "-".join(part for part in (settings.PAPER_NAME, date, self.code, self.name) if part)
+        return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}.pdf"
+
+
+def fraction_field(verbose_name, help_text):
+    """A share of the page's width or height, 0–1, to four places (0.2 px on a 2,000 px image)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=help_text,
+    )
+
+
+class Zone(models.Model):
+    """A rectangle on a page image (热区), in fractions of the page's width and height.
+
+    ``left`` and ``top`` measure from the top left corner, so a zone keeps its place whatever
+    size the page is shown at. Articles and notices each keep their own zones (ArticleZone,
+    NoticeZone), which is why this model is abstract: ``paper`` knows neither app.
+    """
+
+    left = fraction_field("左", "距版面左边的距离,占版面宽度的比例(0–1)。")
+    top = fraction_field("上", "距版面上边的距离,占版面高度的比例(0–1)。")
+    width = fraction_field("宽", "占版面宽度的比例。")
+    height = fraction_field("高", "占版面高度的比例。")
+
+    class Meta:
+        abstract = True
+        ordering = ["top", "left"]
+        verbose_name = "热区"
+        verbose_name_plural = "热区"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left__gte=0, top__gte=0, width__gt=0, height__gt=0)
+                & models.Q(left__lte=1 - models.F("width"), top__lte=1 - models.F("height")),
+                name="%(app_label)s_%(class)s_inside_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"({self.left}, {self.top}) {self.width}×{self.height}"
+
+    def clean(self):
+        if None in (self.left, self.top, self.width, self.height):
+            return
+        if self.width <= 0 or self.height <= 0:
+            raise ValidationError("热区的宽和高必须大于 0。")
+        if self.left + self.width > 1 or self.top + self.height > 1:
+            raise ValidationError("热区超出了版面:左 + 宽、上 + 高都不能大于 1。")
+
+
+def crop_box(zones, page, margin=0.01):
+    """The part of ``page``'s image that holds ``zones``, as an SVG viewBox in image pixels.
+
+    A dict with ``viewbox``, ``width`` and ``height``, or None when there is nothing to show.
+    """
+    if not page.has_image:
+        return None
+    zones = list(zones)
+    if not zones:
+        return None
+    left = max(min(z.left for z in zones) - Decimal(margin), Decimal(0))
+    top = max(min(z.top for z in zones) - Decimal(margin), Decimal(0))
+    right = min(max(z.left + z.width for z in zones) + Decimal(margin), Decimal(1))
+    bottom = min(max(z.top + z.height for z in zones) + Decimal(margin), Decimal(1))
+    x, y = round(left * page.image_width), round(top * page.image_height)
+    width = round(right * page.image_width) - x
+    height = round(bottom * page.image_height) - y
+    return {"viewbox": f"{x} {y} {width} {height}", "width": width, "height": height}

@@ -123,6 +123,30 @@ STORAGES = {
 # Hashed file names may be cached for a year; WhiteNoise does so when debug is off.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 31536000
 
+# Uploaded and rendered files: page PDFs and scans, page images. A folder by default; with
+# DJANGO_MEDIA_BUCKET, a bucket of any S3-compatible store through django-storages (which
+# is then to be installed: pip install "django-storages[s3]"; credentials from the usual
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables).
+if os.environ.get("DJANGO_MEDIA_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_MEDIA_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "custom_domain": os.environ.get("DJANGO_MEDIA_DOMAIN") or None,
+            # Page images are public and their names cannot be guessed: plain, cacheable URLs.
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Django serves MEDIA_ROOT itself only where nothing in front of it does: development and tests.
+SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", DEBUG)
+# The largest page file (PDF or scan) an editor may attach.
+PAGE_FILE_MAX_MB = int(os.environ.get("PAGE_FILE_MAX_MB", "50"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if HTTPS:
@@ -147,3 +171,5 @@ LOGGING = {
 
 # The paper whose issues this archive keeps: shown in the masthead and on proofs.
 PAPER_NAME = os.environ.get("PAPER_NAME", "烟台日报")
+# The paper's name in ASCII, for file names where a Chinese one cannot go (downloads).
+PAPER_SLUG = os.environ.get("PAPER_SLUG", "yantai-ribao")

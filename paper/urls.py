@@ -21,6 +21,7 @@ edition_patterns = [
     path("issues/<isodate:date>/", views.issue_detail, name="issue-detail"),
     path("issues/<isodate:date>/<pagecode:code>/", views.page_detail, name="page-detail"),
     path("search/", views.search, name="search"),
+    path("issues/<isodate:date>/<pagecode:code>.pdf", views.page_pdf, name="page-pdf"),
     path("healthz", views.healthz, name="healthz"),
 ]
 
@@ -66,6 +67,9 @@ urlpatterns = [
     *crawler_patterns,
     path("admin/", admin.site.urls),
 ]
+
+if not settings.MEDIA_URL.startswith(("http:", "https:", "//")):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media))
 
 admin.site.site_header = f"{settings.PAPER_NAME}数字档案 · 编辑后台"
 admin.site.site_title = "编辑后台"

@@ -1,9 +1,11 @@
 """The pages that compose the edition with both apps: home, calendar, issue, page."""
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.static import serve
 
 from articles.models import Article
 from notices.models import Notice
@@ -91,8 +93,8 @@ def page_detail(request, date, code):
         "issue": page.issue,
         "page": page,
         "pages": pages,
-        "articles": page.articles.published().order_by("order", "id"),
-        "notices": page.notices.published().order_by("order", "id"),
+        "articles": page.articles.published().prefetch_related("zones").order_by("order", "id"),
+        "notices": page.notices.published().prefetch_related("zones").order_by("order", "id"),
         "previous_page": pages[position - 1] if position > 0 else None,
         "next_page": pages[position + 1] if position + 1 < len(pages) else None,
     }
@@ -140,6 +142,29 @@ def search(request):
             ],
         )
     return render(request, "paper/search.html", context)
+
+
+def page_pdf(request, date, code):
+    """The page as printed, under a name that says which paper, day and page it is."""
+    page = get_object_or_404(
+        Page.objects.published().select_related("issue"), issue__date=date, code=code
+    )
+    if not page.has_pdf:
+        raise Http404("这一版没有 PDF")
+    try:
+        file = page.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("这一版的 PDF 不在存储中") from None
+    response = FileResponse(file, content_type="application/pdf")
+    response["Content-Disposition"] = page.pdf_content_disposition()
+    return response
+
+
+def media(request, path):
+    """The media folder, where nothing in front of Django serves it: development and tests."""
+    if not settings.SERVE_MEDIA:
+        raise Http404("media files are served by the web server")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def healthz(request):

@@ -48,3 +48,41 @@ def sample_issue(db):
     from tests.factories import import_sample_issue
 
     return import_sample_issue()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores page files in a folder of its own, served as in development."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SERVE_MEDIA = True
+    return settings.MEDIA_ROOT
+
+
+SAMPLE_PAGES = settings.BASE_DIR / "paper" / "fixtures" / "sample_pages"
+_renderings = {}
+
+
+@pytest.fixture
+def render_once(monkeypatch):
+    """Each distinct page file is rendered once per run: the sample's pages recur in many tests."""
+    import hashlib
+
+    from paper import page_files, page_rendering
+
+    def render(data):
+        key = hashlib.sha256(data).digest()
+        if key not in _renderings:
+            _renderings[key] = page_rendering.render(data)
+        return _renderings[key]
+
+    monkeypatch.setattr(page_files, "render", render)
+
+
+def load_sample_issue_with_pages():
+    """The sample issue, its page PDFs attached and rendered, zones found from their text."""
+    from paper.models import Issue
+    from paper.page_files import attach_page_files
+    from tests.factories import import_sample_issue
+
+    import_sample_issue()
+    return attach_page_files(Issue.objects.get(date="2024-10-22"), SAMPLE_PAGES)

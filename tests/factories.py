@@ -108,3 +108,66 @@ def make_wedding_notice(page=None, **overrides):
         notice.text = notice.compose_text()
         notice.save()
     return notice
+
+
+def make_pdf(lines=(), pages=1, size=(842, 1190)):
+    """A PDF of ``pages`` pages, each with ``lines`` of Chinese text: (left, top, size, text).
+
+    Positions are in points from the page's top left corner; every character is one em wide
+    (the font is the standard STSong-Light, which PDF readers supply), so a test knows exactly
+    where each line is printed.
+    """
+    width, height = size
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, once the pages are numbered
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [4 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /DW 1000 "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+        b"/FontDescriptor 5 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    kids = []
+    for _ in range(pages):
+        text = "\n".join(
+            f"BT /F1 {font_size} Tf {left} {height - top - font_size * 0.88:.2f} Td "
+            f"<{line.encode('utf-16-be').hex()}> Tj ET"
+            for left, top, font_size, line in lines
+        ).encode()
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text))
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] "
+            f"/Contents {len(objects)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>".encode()
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>".encode()
+    pdf = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def make_scan(width=1400, height=2000, format="PNG", **options):
+    """A scanned page as an image file's bytes: grey text-like bars on white paper."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for top in range(height // 10, height - height // 10, max(height // 40, 2)):
+        draw.rectangle([width // 10, top, width - width // 10, top + height // 100], fill="#555")
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()

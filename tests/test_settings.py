@@ -58,3 +58,27 @@ def test_no_database_url_means_sqlite_in_the_project():
     )
     result = run_django({"DJANGO_DEBUG": "1"}, code)
     assert result.stdout.strip() == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}"
+
+
+def test_media_go_to_a_folder_or_to_an_s3_compatible_bucket(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MEDIA_ROOT, settings.SERVE_MEDIA, settings.STORAGES['default'])"
+    )
+    folder = run_django({"DJANGO_DEBUG": "1", "DJANGO_MEDIA_ROOT": str(tmp_path)}, code)
+    assert folder.stdout.strip() == (
+        f"{tmp_path} True {{'BACKEND': 'django.core.files.storage.FileSystemStorage'}}"
+    )
+    bucket = run_django(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_MEDIA_BUCKET": "yantai-pages",
+            "DJANGO_MEDIA_ENDPOINT": "https://oss.example.cn",
+            "DJANGO_MEDIA_DOMAIN": "media.example.cn",
+        },
+        code,
+    )
+    assert "False {'BACKEND': 'storages.backends.s3.S3Storage'" in bucket.stdout
+    options = bucket.stdout
+    assert "'bucket_name': 'yantai-pages', 'endpoint_url': 'https://oss.example.cn'" in options
+    assert "'custom_domain': 'media.example.cn', 'querystring_auth': False" in bucket.stdout

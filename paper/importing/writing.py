@@ -22,6 +22,8 @@ from notices.models import (
     chinese_date,
 )
 from paper.models import Issue, Page
+from paper.page_files import attach_page_files
+from paper.page_rendering import PageFileError
 
 from .parsing import ExportError
 
@@ -62,6 +64,7 @@ class ImportResult:
     articles: list = field(default_factory=list)  # (ParsedArticle, Article)
     notices: list = field(default_factory=list)  # WrittenNotice
     rate_cards: list = field(default_factory=list)  # RateCardCheck
+    page_files: list = field(default_factory=list)  # (Page, file path, zones found)
 
 
 @contextlib.contextmanager
@@ -73,11 +76,15 @@ def at_line(line):
         raise ExportError(f"无法写入数据库:{error}", line) from error
 
 
-def write_issue(export, date, *, number=None, publish=False, replace=False, dry_run=False):
+def write_issue(
+    export, date, *, number=None, publish=False, replace=False, dry_run=False, pages_dir=None
+):
     """Store ``export`` as the issue of ``date``; all or nothing. Returns an ImportResult.
 
     An existing issue is an error unless ``replace``. Everything is a draft unless ``publish``;
     what needs an editor's review stays a draft even then. ``dry_run`` rolls everything back.
+    ``pages_dir`` holds the pages as printed (A01.pdf …), attached last: a bad file undoes the
+    whole import, and no file is stored before every one has been checked.
     """
     with transaction.atomic():
         issue = Issue.objects.select_for_update().filter(date=date).first()
@@ -103,6 +110,11 @@ def write_issue(export, date, *, number=None, publish=False, replace=False, dry_
         result.rate_cards = [
             RateCardCheck(line, card, prices, phones) for line, card in export.rate_cards
         ]
+        if pages_dir:
+            try:
+                result.page_files = attach_page_files(issue, pages_dir, dry_run=dry_run)
+            except PageFileError as error:
+                raise ExportError(str(error)) from error
         if dry_run:
             transaction.set_rollback(True)
     return result

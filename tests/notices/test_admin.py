@@ -43,6 +43,8 @@ def lost_notice_form(page, items, **fields):
         "wedding-INITIAL_FORMS": 0,
         "wedding-MIN_NUM_FORMS": 0,
         "wedding-MAX_NUM_FORMS": 1,
+        "zones-TOTAL_FORMS": 0,
+        "zones-INITIAL_FORMS": 0,
     }
     for n, item in enumerate(items):
         defaults = {

@@ -47,6 +47,8 @@ def change_form(notice, **fields):
         "review_note": "",
         "correction_kind": CorrectionKind.CORRECTION,
         "correction_note": "",
+        "zones-TOTAL_FORMS": 0,
+        "zones-INITIAL_FORMS": 0,
         "items-TOTAL_FORMS": 1,
         "items-INITIAL_FORMS": 1,
         "items-MIN_NUM_FORMS": 0,

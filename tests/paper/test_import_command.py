@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from articles.models import Article
 from notices.models import LostItem, Notice, WeddingDetails
@@ -270,15 +271,17 @@ def test_bad_input_names_the_file_and_line_and_changes_nothing(tmp_path, content
     assert counts() == before
 
 
-def test_a_write_the_database_refuses_rolls_everything_back_and_names_the_line():
-    # A reference of that day already taken by a notice of another issue: the unique
-    # constraint refuses the first notice, after the articles were written.
-    taken = make_notice()
-    Notice.objects.filter(pk=taken.pk).update(reference="YT20241022-002")
+def test_a_write_the_database_refuses_rolls_everything_back_and_names_the_line(monkeypatch):
+    # The database refuses the first lost item, after the articles and the wedding were written.
+    def refuse(self, *args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    make_notice()
+    monkeypatch.setattr(LostItem, "save", refuse)
     before = counts()
     with pytest.raises(CommandError) as error:
         run(SAMPLE)
-    assert str(error.value).startswith(f"{SAMPLE}:109: 无法写入数据库")
+    assert str(error.value).startswith(f"{SAMPLE}:111: 无法写入数据库")
     assert counts() == before
 
 
@@ -315,3 +318,21 @@ def test_quiet_import_prints_nothing():
     call_command("import_issue", str(SAMPLE), "--date", "2024-10-22", stdout=out, verbosity=0)
     assert out.getvalue() == ""
     assert Issue.objects.filter(date=DAY).exists()
+
+
+PAGES = Path(settings.BASE_DIR) / "paper" / "fixtures" / "sample_pages"
+
+
+def test_pages_option_attaches_the_printed_pages(render_once):
+    report = run(SAMPLE, "--publish", "--pages", str(PAGES))
+    assert "版面文件 A03:A03.pdf,找到热区 3 个" in report
+    pages = Issue.objects.get().pages.all()
+    assert all(page.image and page.thumbnail for page in pages)
+
+
+def test_a_bad_page_file_undoes_the_whole_import(tmp_path):
+    (tmp_path / "A01.pdf").write_bytes(b"%PDF-1.7 this is not a PDF")
+    with pytest.raises(CommandError, match="A01.pdf"):
+        run(SAMPLE, "--pages", str(tmp_path))
+    assert not Issue.objects.exists()
+    assert not Article.objects.exists()

@@ -269,6 +269,8 @@ def test_admin_edit_reindexes(admin_client):
         "status": "published",
         "headline": "劳模精神",
         "body": "正文。",
+        "zones-TOTAL_FORMS": 0,
+        "zones-INITIAL_FORMS": 0,
     }
     response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 302

@@ -192,7 +192,7 @@ def test_every_public_page_runs_a_fixed_number_of_queries(client):
         "home": 6,
         "calendar": 2,
         "issue": 6,
-        "page": 4,
+        "page": 6,
         "articles": 2,
         "articles-filtered": 2,
         "article": 3,

@@ -39,6 +39,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--replace", action="store_true", help="替换这一天已有的报纸")
         parser.add_argument("--dry-run", action="store_true", help="只报告,不写入数据库")
+        parser.add_argument(
+            "--pages", metavar="DIR", help="版面文件所在目录(A01.pdf、A02.png …),按版号附上"
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -56,6 +59,7 @@ class Command(BaseCommand):
                 publish=options["publish"],
                 replace=options["replace"],
                 dry_run=options["dry_run"],
+                pages_dir=options["pages"],
             )
         except ExportError as error:
             where = f"{path}:{error.line}" if error.line else path
@@ -63,6 +67,8 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             for line in format_report(export, result, path):
                 self.stdout.write(line)
+            for page, file_path, zones in result.page_files:
+                self.stdout.write(f"版面文件 {page.code}:{file_path.name},找到热区 {zones} 个")
 
     def parse_date(self, path, value):
         try:

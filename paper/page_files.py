@@ -1,0 +1,213 @@
+"""Attaching page files: storing a page's file and its images, and finding its zones.
+
+A page's file, reading image and thumbnail go through Django's storage API (the media folder,
+or whatever backend STORAGES["default"] names) under names made from the file's digest: the
+same file attached again reuses what is stored, and nobody can guess the images of a page
+that is not public yet. A file is checked and rendered in memory before anything is written,
+so a bad one changes nothing.
+
+Zones are found from a PDF's text layer for the articles and notices that have none yet:
+what an editor has drawn or corrected is never overwritten.
+"""
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from articles.models import ArticleZone
+from notices.models import NoticeZone
+
+from .page_rendering import PageFileError, read_text_layer, render
+
+FILE_FIELDS = ("file", "image", "thumbnail")
+PAGE_FILE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+# How much text of a paragraph is looked for at its start and at its end, where the whole
+# paragraph is not found.
+PHRASE_LENGTH = 12
+# Room left around the characters found, in fractions of the page.
+ZONE_PADDING = Decimal("0.004")
+FOUR_PLACES = Decimal("0.0001")
+
+
+def stored_names(page, rendered):
+    stem = f"pages/{page.issue.date:%Y/%m/%d}/{page.code}-{rendered.digest}"
+    return {
+        "file": f"{stem}.{rendered.extension}",
+        "image": f"{stem}.webp",
+        "thumbnail": f"{stem}-thumb.webp",
+    }
+
+
+def store_page_file(page, data, rendered, *, overwrite=False):
+    """Write ``data`` and its rendered images, then point ``page`` at them.
+
+    Files already stored under the same names are kept, except the images if ``overwrite``
+    (the file itself has the same bytes whenever it has the same name). Returns the names
+    written; if anything fails they are deleted again. The files the page used before are
+    deleted once the transaction commits.
+    """
+    names = stored_names(page, rendered)
+    contents = {"file": data, "image": rendered.image, "thumbnail": rendered.thumbnail}
+    previous = {getattr(page, field).name for field in FILE_FIELDS} - {""}
+    written = []
+    try:
+        for field, name in names.items():
+            if (overwrite and field != "file") or not default_storage.exists(name):
+                default_storage.delete(name)
+                written.append(name)
+                saved = default_storage.save(name, ContentFile(contents[field]))
+                written[-1] = names[field] = saved
+            getattr(page, field).name = names[field]
+        page.image_width, page.image_height = rendered.width, rendered.height
+        page.save(update_fields=[*FILE_FIELDS, "image_width", "image_height"])
+    except BaseException:
+        delete_files(written)
+        raise
+    unused = previous - set(names.values())
+    transaction.on_commit(lambda: delete_files(unused))
+    return written
+
+
+def delete_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
+def attach_page_file(page, data, rendered=None):
+    """Check, render and store one page file, and find the zones it shows; PageFileError if bad.
+
+    ``rendered`` is the file already rendered, by a form that checked it. Returns the number
+    of zones found.
+    """
+    rendered = rendered or render(data)
+    written = []
+    try:
+        with transaction.atomic():
+            written = store_page_file(page, data, rendered)
+            return find_zones(page, data)
+    except BaseException:
+        delete_files(written)
+        raise
+
+
+def attach_page_files(issue, directory, *, dry_run=False):
+    """Attach ``directory``/A01.pdf, A02.png … to the issue's pages by code, render, find zones.
+
+    Every file is checked and rendered before anything is stored: a bad file, or a file for a
+    page the issue does not have, raises PageFileError naming it, and nothing changes; with
+    ``dry_run`` nothing is stored either way. Returns (page, file path, zones found) for each
+    file, in page order.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PageFileError(f"{directory}:目录不存在。")
+    pages = {page.code: page for page in issue.pages.select_related("issue")}
+    paths = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in PAGE_FILE_SUFFIXES:
+            continue
+        code = path.stem.upper()
+        if code not in pages:
+            raise PageFileError(f"{path.name}:{issue}没有 {code} 版。")
+        if code in paths:
+            raise PageFileError(f"{path.name}:{code} 版已有文件 {paths[code].name}。")
+        paths[code] = path
+    rendered = {}
+    for code, path in paths.items():
+        try:
+            rendered[code] = render(path.read_bytes())
+        except PageFileError as error:
+            raise PageFileError(f"{path.name}:{error}") from error
+        except OSError as error:
+            raise PageFileError(f"{path.name}:无法读取({error.strerror})。") from error
+    zones = dict.fromkeys(paths, 0)
+    if not dry_run:
+        written = []
+        try:
+            with transaction.atomic():
+                for code, path in paths.items():
+                    data = path.read_bytes()
+                    written += store_page_file(pages[code], data, rendered[code])
+                    zones[code] = find_zones(pages[code], data)
+        except BaseException:
+            delete_files(written)
+            raise
+    attached = [(pages[code], path, zones[code]) for code, path in paths.items()]
+    return sorted(attached, key=lambda row: (row[0].order, row[0].code))
+
+
+def render_stored_page(page, *, force=False):
+    """Render ``page``'s stored file again when its images are missing, or always if ``force``.
+
+    Returns True when it rendered; PageFileError when the stored file is bad.
+    """
+    if not force and all(
+        getattr(page, field) and default_storage.exists(getattr(page, field).name)
+        for field in FILE_FIELDS
+    ):
+        return False
+    with page.file.open("rb") as stored:
+        data = stored.read()
+    rendered = render(data)
+    with transaction.atomic():
+        store_page_file(page, data, rendered, overwrite=True)
+    return True
+
+
+def find_zones(page, data):
+    """Zones from the PDF's text layer for the page's articles and notices that have none.
+
+    An article's zone is the rectangle around its headline (found, or no zone) and the text
+    found after it: each paragraph whole, or else its first and last words. A notice's is the
+    rectangle around its text. Returns the number of zones made.
+    """
+    layer = read_text_layer(data)
+    if layer is None:
+        return 0
+    zones = []
+    for article in page.articles.filter(zones=None):
+        texts = [article.kicker, article.subheadline]
+        texts += [text for _, text in article.paragraphs()]
+        box = locate(layer, article.headline, texts)
+        if box:
+            zones.append(ArticleZone(article=article, **zone_fields(box)))
+    for notice in page.notices.filter(zones=None):
+        box = locate(layer, notice.text[:PHRASE_LENGTH], [notice.text])
+        if box:
+            zones.append(NoticeZone(notice=notice, **zone_fields(box)))
+    for zone in zones:
+        zone.save()
+    return len(zones)
+
+
+def locate(layer, anchor, texts):
+    """The box around ``anchor`` and whatever of ``texts`` is printed, or None without anchor."""
+    found = layer.find(anchor)
+    if found is None:
+        return None
+    spans = [found]
+    for text in texts:
+        pieces = [text]
+        if len(text) > 2 * PHRASE_LENGTH:
+            # Reflowed or retouched text: its first and last words are found all the same.
+            pieces += [text[:PHRASE_LENGTH], text[-PHRASE_LENGTH:]]
+        for piece in pieces:
+            # Nearest after the anchor first: a phrase may recur elsewhere on the page.
+            span = layer.find(piece, found[0]) or layer.find(piece)
+            if span:
+                spans.append(span)
+                if piece is text:
+                    break
+    return layer.bounds(spans)
+
+
+def zone_fields(box):
+    left, top, right, bottom = (Decimal(value) for value in box)
+    left = max(left - ZONE_PADDING, Decimal(0)).quantize(FOUR_PLACES, ROUND_FLOOR)
+    top = max(top - ZONE_PADDING, Decimal(0)).quantize(FOUR_PLACES, ROUND_FLOOR)
+    right = min(right + ZONE_PADDING, Decimal(1)).quantize(FOUR_PLACES, ROUND_CEILING)
+    bottom = min(bottom + ZONE_PADDING, Decimal(1)).quantize(FOUR_PLACES, ROUND_CEILING)
+    return {"left": left, "top": top, "width": right - left, "height": bottom - top}
