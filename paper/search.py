@@ -38,6 +38,8 @@ NUMBER_TERM = re.compile(r"[0-9a-z\-_./:()#]+")
 # Plan thresholds: fractions of all documents that the rarest term is expected to match.
 WALK_FROM = 0.02
 BITMAP_UP_TO_MATCHES = 4000
+PROBE_CAP = 1000  # candidates counted, at most, before choosing between token index and walk
+RAREST_TOKENS = 2  # of a long term's tokens, how many the token index is asked for
 WALK_SAMPLE = 5000  # documents read, newest first, before a multi-token query counts as rare
 STATS_TTL_SECONDS = 600
 
@@ -98,11 +100,13 @@ class Term:
             found.append((tokens, True))
         return found
 
-    def tsquery(self):
-        return " | ".join(
-            "(" + " & ".join(quote_lexeme(t) for t in tokens) + ")"
-            for tokens, _ in self.alternatives()
-        )
+    def tsquery(self, stats=None):
+        alternatives = []
+        for tokens, _ in self.alternatives():
+            if stats is not None:
+                tokens = sorted(tokens, key=stats.frequency)[:RAREST_TOKENS]
+            alternatives.append("(" + " & ".join(quote_lexeme(t) for t in tokens) + ")")
+        return " | ".join(alternatives)
 
     def substring_q(self):
         condition = Q(search_text__contains=self.text)
@@ -133,18 +137,30 @@ class SearchQuery:
             queryset = queryset.filter(term.substring_q())
         return queryset
 
-    def filter(self, queryset):
-        """The documents of ``queryset`` that match every term."""
+    def tsquery(self, stats=None):
+        return " & ".join(f"({term.tsquery(stats)})" for term in self.terms)
+
+    def filter(self, queryset, stats=None, indexed=None):
+        """The documents of ``queryset`` that match every term.
+
+        With the token statistics, only each term's rarest tokens go to the index: they narrow
+        the candidates as well as all of them would, and the substring check decides anyway.
+        ``indexed`` names the terms the index is asked for (all by default); the others are
+        checked as substrings of the candidates.
+        """
         if not self.terms:
             return queryset.none()
         if connection.vendor != "postgresql":
             return self.substring_filter(queryset)
-        tsquery = " & ".join(f"({term.tsquery()})" for term in self.terms)
-        queryset = queryset.filter(search_tokens__matches=tsquery)
+        indexed = self.terms if indexed is None else indexed
+        queryset = queryset.filter(search_tokens__matches=SearchQuery(indexed).tsquery(stats))
         for term in self.terms:
-            if term.needs_substring_check():
+            if term not in indexed or term.needs_substring_check():
                 queryset = queryset.filter(term.substring_q())
         return queryset
+
+    def rarest_term(self, stats):
+        return min(self.terms, key=lambda term: stats.upper_fraction(SearchQuery([term])))
 
 
 class TokenStatistics:
@@ -190,6 +206,9 @@ class TokenStatistics:
         cls._cache[table] = (time.monotonic(), stats)
         return stats
 
+    def frequency(self, token):
+        return self.frequencies.get(token, self.floor)
+
     def upper_fraction(self, query):
         """At most this fraction of documents has all the query's tokens.
 
@@ -197,10 +216,7 @@ class TokenStatistics:
         """
         fractions = []
         for term in query.terms:
-            alternatives = [
-                min(self.frequencies.get(token, self.floor) for token in tokens)
-                for tokens, _ in term.alternatives()
-            ]
+            alternatives = [min(map(self.frequency, tokens)) for tokens, _ in term.alternatives()]
             fractions.append(min(1.0, sum(alternatives)))
         return min(fractions)
 
@@ -249,16 +265,28 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     fraction = stats.upper_fraction(query)
     expected = round(fraction * stats.per_day() * ((last - first).days + 1))
     if expected <= BITMAP_UP_TO_MATCHES:
-        return _bitmap(query.filter(queryset), limit, date_field)
+        return _bitmap(query.filter(queryset, stats), limit, date_field)
     if is_single_token(query):
         # The statistics know this token's frequency.
         if fraction >= WALK_FROM:
             return Results(_walk(query, queryset, limit, order), expected, True, "walk")
         window = max(1, math.ceil(2 * limit / (fraction * stats.per_day())))
-        objects = _by_windows(query.filter(queryset), limit, first, last, window, date_field)
+        objects = _by_windows(query.filter(queryset, stats), limit, first, last, window, date_field)
         return Results(objects, expected, True, "windows")
-    # Several tokens, each common: the statistics cannot tell how many documents have them all
-    # together. Read the newest documents, a bounded stretch; a common phrase fills a page there.
+    # Several tokens: the statistics cannot tell how many documents have them all together.
+    if fraction < WALK_FROM:
+        # Not every term is common: ask the index for the rarest term only (its entries are
+        # short), check the others as substrings of what it finds.
+        rarest = query.rarest_term(stats)
+        matching = query.filter(queryset, stats, indexed=[rarest])
+        if _candidates_fewer_than(rarest, stats, queryset.model):
+            return _bitmap(matching, limit, date_field, large_bitmap=True)
+        rate = stats.upper_fraction(SearchQuery([rarest]))
+        window = max(1, math.ceil(2 * limit / (rate * stats.per_day())))
+        objects = _by_windows(matching, limit, first, last, window, date_field)
+        return Results(objects, expected, True, "windows")
+    # Every term common: read the newest documents, a bounded stretch; a common phrase fills a
+    # page there.
     per_day = stats.per_day()
     end = last
     stretch = WALK_SAMPLE
@@ -276,7 +304,15 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         stretch = min(4 * WALK_SAMPLE, math.ceil(2 * (limit - len(objects)) / rate))
         end = start
     # Rare among the newest: collect every match through the token index.
-    return _bitmap(query.filter(queryset), limit, date_field, large_bitmap=True)
+    return _bitmap(query.filter(queryset, stats), limit, date_field, large_bitmap=True)
+
+
+def _candidates_fewer_than(term, stats, model, cap=PROBE_CAP):
+    """Whether fewer than ``cap`` documents have the term's rarest tokens (a capped count)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        candidates = model._base_manager.filter(search_tokens__matches=term.tsquery(stats))
+        return candidates.values("pk")[:cap].count() < cap
 
 
 def _walk(query, queryset, limit, order):
