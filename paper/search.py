@@ -206,6 +206,15 @@ class TokenStatistics:
         cls._cache[table] = (time.monotonic(), stats)
         return stats
 
+    def knows(self, term):
+        """Whether the statistics give this term's frequency exactly: one token, a common one."""
+        alternatives = term.alternatives()
+        return (
+            len(alternatives) == 1
+            and len(alternatives[0][0]) == 1
+            and alternatives[0][0][0] in self.frequencies
+        )
+
     def frequency(self, token):
         return self.frequencies.get(token, self.floor)
 
@@ -279,9 +288,13 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         # short), check the others as substrings of what it finds.
         rarest = query.rarest_term(stats)
         matching = query.filter(queryset, stats, indexed=[rarest])
-        if _candidates_fewer_than(rarest, stats, queryset.model):
-            return _bitmap(matching, limit, date_field, large_bitmap=True)
         rate = stats.upper_fraction(SearchQuery([rarest]))
+        if stats.knows(rarest):
+            few = rate * stats.rows < PROBE_CAP
+        else:
+            few = _candidates_fewer_than(rarest, stats, queryset.model)
+        if few:
+            return _bitmap(matching, limit, date_field, large_bitmap=True)
         window = max(1, math.ceil(2 * limit / (rate * stats.per_day())))
         objects = _by_windows(matching, limit, first, last, window, date_field)
         return Results(objects, expected, True, "windows")
