@@ -7,7 +7,8 @@ numbers with their punctuation and spaces removed, so ``yz000135`` finds ``YZ-00
 
 On PostgreSQL each document carries a tsvector of its characters and character bigrams (numbers
 get their own marked tokens). A term of one or two characters is one token, and the token match
-is the exact answer; a longer term needs all its bigrams and is then checked as a substring.
+is the exact answer; a longer term asks the index for its rarest bigrams and is then checked as
+a substring.
 
 Newest-first results come from one of three plans, chosen by how many documents the rarest
 term is likely to match (read from the column's statistics):
@@ -15,6 +16,8 @@ term is likely to match (read from the column's statistics):
 - *bitmap*: collect every match through the token index and sort; for rare terms.
 - *windows*: the bitmap plan over successive date ranges, newest first, each sized to hold about
   a page of matches; for the terms in between, where neither of the others is fast.
+A query of several terms asks the index for its rarest term only where that term is not common,
+and otherwise walks a bounded stretch of the newest documents before falling back to the bitmap.
 """
 
 import dataclasses
@@ -117,6 +120,13 @@ class Term:
     def needs_substring_check(self):
         return any(check for _, check in self.alternatives())
 
+    def sole_token(self):
+        """The term's one token, where it has only one (a word of one or two characters)."""
+        alternatives = self.alternatives()
+        if len(alternatives) == 1 and len(alternatives[0][0]) == 1:
+            return alternatives[0][0][0]
+        return None
+
 
 @dataclasses.dataclass
 class SearchQuery:
@@ -160,7 +170,7 @@ class SearchQuery:
         return queryset
 
     def rarest_term(self, stats):
-        return min(self.terms, key=lambda term: stats.upper_fraction(SearchQuery([term])))
+        return min(self.terms, key=stats.term_fraction)
 
 
 class TokenStatistics:
@@ -208,26 +218,19 @@ class TokenStatistics:
 
     def knows(self, term):
         """Whether the statistics give this term's frequency exactly: one token, a common one."""
-        alternatives = term.alternatives()
-        return (
-            len(alternatives) == 1
-            and len(alternatives[0][0]) == 1
-            and alternatives[0][0][0] in self.frequencies
-        )
+        return term.sole_token() in self.frequencies
 
     def frequency(self, token):
         return self.frequencies.get(token, self.floor)
 
-    def upper_fraction(self, query):
-        """At most this fraction of documents has all the query's tokens.
+    def term_fraction(self, term):
+        """At most this fraction of documents has the term's tokens; exact where ``knows``."""
+        alternatives = [min(map(self.frequency, tokens)) for tokens, _ in term.alternatives()]
+        return min(1.0, sum(alternatives))
 
-        Exact for a query of one token that is among the common ones.
-        """
-        fractions = []
-        for term in query.terms:
-            alternatives = [min(map(self.frequency, tokens)) for tokens, _ in term.alternatives()]
-            fractions.append(min(1.0, sum(alternatives)))
-        return min(fractions)
+    def upper_fraction(self, query):
+        """At most this fraction of documents has all the query's tokens."""
+        return min(map(self.term_fraction, query.terms))
 
     def per_day(self):
         return self.rows / ((self.last - self.first).days + 1)
@@ -242,11 +245,7 @@ class Results:
 
 
 def is_single_token(query):
-    return (
-        len(query.terms) == 1
-        and len(query.terms[0].alternatives()) == 1
-        and len(query.terms[0].alternatives()[0][0]) == 1
-    )
+    return len(query.terms) == 1 and query.terms[0].sole_token() is not None
 
 
 def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub_date"):
@@ -288,7 +287,7 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         # short), check the others as substrings of what it finds.
         rarest = query.rarest_term(stats)
         matching = query.filter(queryset, stats, indexed=[rarest])
-        rate = stats.upper_fraction(SearchQuery([rarest]))
+        rate = stats.term_fraction(rarest)
         if stats.knows(rarest):
             few = rate * stats.rows < PROBE_CAP
         else:

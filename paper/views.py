@@ -108,9 +108,9 @@ def search(request):
     """One search over articles and notices, newest first, each match shown in context."""
     form = SearchForm(request.GET)
     context = {"form": form, "query": ""}
-    if form.is_valid() and SearchQuery.parse(form.cleaned_data["q"]):
+    query = SearchQuery.parse(form.cleaned_data["q"]) if form.is_valid() else None
+    if query:
         data = form.cleaned_data
-        query = SearchQuery.parse(data["q"])
         sources = {
             "articles": Article.objects.published().for_list(),
             "notices": Notice.objects.published().for_list(),
@@ -126,20 +126,19 @@ def search(request):
             date_to=data["date_to"],
             order=data["sort"] or "newest",
         )
+        results = []
+        for kind, document in found["documents"]:
+            title, text = document.search_display()
+            snippet_parts = snippet(text, query)
+            results.append(
+                {"kind": kind, "document": document, "title": title, "snippet": snippet_parts}
+            )
         context.update(
             query=mask_resident_ids(data["q"]),
             page=data["page"] or 1,
             counts=found["counts"],
             has_next=found["has_next"],
-            results=[
-                {
-                    "kind": kind,
-                    "document": document,
-                    "title": document.search_display()[0],
-                    "snippet": snippet(document.search_display()[1], query),
-                }
-                for kind, document in found["documents"]
-            ],
+            results=results,
         )
     return render(request, "paper/search.html", context)
 
