@@ -23,6 +23,7 @@ edition_patterns = [
     path("search/", views.search, name="search"),
     path("issues/<isodate:date>/<pagecode:code>.pdf", views.page_pdf, name="page-pdf"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
 ]
 
 feed_patterns = [

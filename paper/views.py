@@ -166,6 +166,11 @@ def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+def livez(request):
+    """200 ``ok`` while the process serves requests; touches nothing else (liveness probe)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def healthz(request):
     """200 ``ok`` when the database answers, 503 otherwise: for load balancers and monitors."""
     try:

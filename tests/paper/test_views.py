@@ -138,6 +138,13 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     assert response.content == b"ok"
 
 
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
 def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
     from django.db import OperationalError
     from django.db.backends.utils import CursorWrapper
