@@ -72,6 +72,8 @@ urlpatterns = [
 if not settings.MEDIA_URL.startswith(("http:", "https:", "//")):
     urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media))
 
+handler500 = "paper.views.server_error"
+
 admin.site.site_header = f"{settings.PAPER_NAME}数字档案 · 编辑后台"
 admin.site.site_title = "编辑后台"
 admin.site.index_title = "内容管理"

@@ -5,6 +5,8 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.static import serve
 
 from articles.models import Article
@@ -32,6 +34,7 @@ def pages_with_contents(issue):
     )
 
 
+@cache_control(max_age=60)  # the newest issue appears here within a minute of publishing
 def home(request):
     issue = Issue.objects.published().order_by("-date").first()
     context = {
@@ -166,11 +169,30 @@ def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+def error_page(template_name, status):
+    """An error page in the site's look that needs neither the database nor the request."""
+    html = render_to_string(template_name, {"paper_name": settings.PAPER_NAME})
+    return HttpResponse(html, status=status)
+
+
+def server_error(request):
+    return error_page("500.html", status=500)
+
+
+@never_cache
+def service_unavailable(request):
+    response = error_page("503.html", status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+@never_cache
 def livez(request):
     """200 ``ok`` while the process serves requests; touches nothing else (liveness probe)."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@never_cache
 def healthz(request):
     """200 ``ok`` when the database answers, 503 otherwise: for load balancers and monitors."""
     try:

@@ -32,6 +32,23 @@ def plain_static_storage():
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Tests see each change at once; tests/paper/test_caching.py turns the cache on."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The production cache: each worker's memory, empty at the start of the test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
 @pytest.fixture
 def postgres_only(db):
     from django.db import connection

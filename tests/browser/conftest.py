@@ -58,8 +58,18 @@ def page(request, browser):
     )
     page = context.new_page()
     page.viewport_name = request.node.callspec.id
+    # Whatever the Content-Security-Policy blocks (an inline style, a script from elsewhere)
+    # is something a reader would miss: every browser test fails on it.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
     yield page
     context.close()
+    assert page.csp_violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture

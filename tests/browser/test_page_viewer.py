@@ -126,7 +126,7 @@ def test_reader_sees_thumbnails_zooms_the_page_and_opens_an_article_by_mouse(
     screenshot("page-viewer-zoomed")
     page.get_by_role("button", name="复原").click()
     page.wait_for_function(  # the short transition back to the whole page is over
-        "getComputedStyle(document.querySelector('.page-canvas')).transform"
+        "() => getComputedStyle(document.querySelector('.page-canvas')).transform"
         " === 'matrix(1, 0, 0, 1, 0, 0)'"
     )
 
