@@ -222,7 +222,7 @@ CACHES = {
             if os.environ.get("DJANGO_CACHE") == "off"
             else "django.core.cache.backends.locmem.LocMemCache"
         ),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},  # pages of 5–60 KB: at most ~50 MB a worker
     }
 }
 
