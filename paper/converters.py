@@ -26,3 +26,18 @@ class PageCodeConverter:
 
     def to_url(self, value):
         return value
+
+
+class PageNameConverter:
+    """A page name (版名) such as 要闻 or 国内/国际: any text but NUL, which no name can hold.
+
+    PostgreSQL refuses NUL in a query's strings; such a URL names no page and is a 404.
+    """
+
+    regex = r"[^\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

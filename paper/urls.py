@@ -14,6 +14,7 @@ from .sitemaps import IssueSitemap, PageSitemap
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.PageCodeConverter, "pagecode")
+register_converter(converters.PageNameConverter, "pagename")
 
 edition_patterns = [
     path("", views.home, name="home"),
@@ -28,7 +29,7 @@ edition_patterns = [
 
 feed_patterns = [
     path("articles/", LatestArticlesFeed(), name="articles"),
-    path("articles/<path:page_name>/", PageNameArticlesFeed(), name="articles-page-name"),
+    path("articles/<pagename:page_name>/", PageNameArticlesFeed(), name="articles-page-name"),
     path("notices/", LatestNoticesFeed(), name="notices"),
     path("notices/<str:kind>/", NoticeKindFeed(), name="notices-kind"),
 ]

@@ -166,7 +166,11 @@ def media(request, path):
     """The media folder, where nothing in front of Django serves it: development and tests."""
     if not settings.SERVE_MEDIA:
         raise Http404("media files are served by the web server")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:
+        # A name the file system refuses (too long, say) names no file either.
+        raise Http404("no such media file") from None
 
 
 def error_page(template_name, status):

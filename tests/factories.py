@@ -75,7 +75,8 @@ def make_notice(page=None, items=(), **overrides):
         item = dict(item)
         if isinstance(item.get("document_type"), str):
             item["document_type"] = DocumentType.objects.get(name=item["document_type"])
-        item.setdefault("document_type", DocumentType.objects.get(name="收据"))
+        if "document_type" not in item:
+            item["document_type"] = DocumentType.objects.get(name="收据")
         LostItem.objects.create(notice=notice, order=order, **item)
     if not notice.text:
         notice.text = notice.compose_text()
@@ -92,8 +93,11 @@ def import_sample_issue():
     return Issue.objects.get(date=datetime.date(2024, 10, 22))
 
 
-def make_wedding_notice(page=None, **overrides):
-    """A wedding announcement (结婚启事) with its couple and wording."""
+def make_wedding_notice(page=None, wedding=None, **overrides):
+    """A wedding announcement (结婚启事) with its couple and wording.
+
+    ``wedding`` overrides fields of its WeddingDetails (the couple, the date, the message).
+    """
     from notices.models import Notice, WeddingDetails
 
     page = page or make_page(code="A03", name="公告")
@@ -101,9 +105,9 @@ def make_wedding_notice(page=None, **overrides):
     fields.update(overrides)
     notice = Notice(issue=page.issue, page=page, **fields)
     notice.save()
-    WeddingDetails.objects.create(
-        notice=notice, groom="张雨", bride="百音一兰", wedding_date=datetime.date(2024, 11, 2)
-    )
+    details = {"groom": "张雨", "bride": "百音一兰", "wedding_date": datetime.date(2024, 11, 2)}
+    details.update(wedding or {})
+    WeddingDetails.objects.create(notice=notice, **details)
     if not notice.text:
         notice.text = notice.compose_text()
         notice.save()

@@ -115,6 +115,15 @@ def test_unknown_or_unpublished_page_name_is_404(client, name):
     assert "页面不存在" in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["%00", "%E8%A6%81%E9%97%BB%00", "%00/%00"])
+def test_a_page_name_with_a_nul_character_is_404(client, name):
+    """No page name holds NUL, which PostgreSQL refuses in a query: the URL names no feed."""
+    make_article(make_page(make_issue(), name="要闻"))
+    response = client.get(f"/feeds/articles/{name}/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
 def test_feeds_run_a_fixed_number_of_queries(client, django_assert_num_queries):
     for count in (1, 30):
         make_archive(count)

@@ -182,3 +182,9 @@ def test_media_is_not_served_by_django_unless_asked(client, page, settings):
     assert client.get(f"/media/{page.image.name}").status_code == 200
     settings.SERVE_MEDIA = False
     assert client.get(f"/media/{page.image.name}").status_code == 404
+
+
+def test_a_media_path_the_file_system_refuses_is_404(client):
+    """A name longer than the file system allows names no file."""
+    response = client.get(f"/media/pages/{'9' * 5000}.webp")
+    assert response.status_code == 404
