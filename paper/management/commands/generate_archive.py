@@ -174,6 +174,8 @@ class Writer:
                         fields["byline"],
                         fields["body"],
                         "published",
+                        False,
+                        "",
                         created,
                         created,
                         search["search_text"],
@@ -221,8 +223,8 @@ class Writer:
 
 
 ARTICLE_COLUMNS = (
-    'issue_id, page_id, pub_date, "order", headline, source, byline, body, status, created, '
-    "updated, search_text, search_numbers, search_tokens"
+    'issue_id, page_id, pub_date, "order", headline, source, byline, body, status, needs_review, '
+    "review_note, created, updated, search_text, search_numbers, search_tokens"
 )
 NOTICE_COLUMNS = (
     'id, kind, issue_id, page_id, pub_date, "order", reference, text, fee, status, needs_review, '
