@@ -44,8 +44,8 @@ def test_article_links_previous_and_next_on_its_page(client):
     second = make_article(page, headline="第二篇", order=2)
     third = make_article(page, headline="第三篇", order=3)
     html = client.get(second.get_absolute_url()).content.decode()
-    assert f'href="{first.get_absolute_url()}" rel="prev"' in html
-    assert f'href="{third.get_absolute_url()}" rel="next"' in html
+    assert f'href="{first.get_absolute_url()}" rel="prev">← 上一篇 第一篇</a>' in html
+    assert f'href="{third.get_absolute_url()}" rel="next">下一篇 第三篇 →</a>' in html
 
 
 @pytest.mark.parametrize("pk", ["999999", "99999999999999999999"])
@@ -129,5 +129,5 @@ def test_list_and_detail_query_counts(client, django_assert_num_queries):
     article = make_article()
     with django_assert_num_queries(2):
         client.get("/articles/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         client.get(article.get_absolute_url())
