@@ -210,9 +210,16 @@ def common_words(texts, rng, count):
         for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
             pairs.update(run[i : i + 2] for i in range(len(run) - 1))
             triples.update(run[i : i + 3] for i in range(len(run) - 2))
-    words = rng.sample([word for word, _ in pairs.most_common(60)], count - count // 4)
-    words += rng.sample([word for word, _ in triples.most_common(20)], count // 4)
-    return words
+    words = some(rng, [word for word, _ in pairs.most_common(60)], count - count // 4)
+    words += some(rng, [word for word, _ in triples.most_common(20)], count // 4)
+    if not words:
+        raise SystemExit("the archive has too few articles for a mix: generate one")
+    return (words * count)[:count]
+
+
+def some(rng, population, count):
+    """``count`` of ``population`` chosen by ``rng``, or all of it when it is smaller."""
+    return rng.sample(population, min(count, len(population)))
 
 
 def build_mix(rng):
@@ -273,30 +280,33 @@ def build_mix(rng):
     people = [item.holder for item in items if not item.holder.endswith("公司")]
     document_types = list(DocumentType.objects.filter(lostitem__isnull=False).distinct()[:3])
     years = sorted({date.year for _, date in issues})
+    # Pages of 20 that exist, however small the archive.
+    article_pages = max(1, min(50, articles.count() // 20))
+    notice_pages = max(1, min(20, notices.count() // 20))
     mix["list"] = [
         "/articles/",
-        url("/articles/", page=2),
-        url("/articles/", page=rng.randint(3, 50)),
+        url("/articles/", page=min(2, article_pages)),
+        url("/articles/", page=rng.randint(1, article_pages)),
         *(url("/articles/", source=source) for source in sources[:3]),
-        *(url("/articles/", page_name=name) for name in rng.sample(page_names, 3)),
+        *(url("/articles/", page_name=name) for name in some(rng, page_names, 3)),
         url("/articles/", page_code="A01"),
         url("/articles/", page_code="A01", date_from=month_ago, date_to=latest),
         url("/articles/", date_from=middle, date_to=middle),
-        *(url("/articles/", author=name) for name in rng.sample(bylines, 2)),
+        *(url("/articles/", author=name) for name in some(rng, bylines, 2)),
         "/notices/",
         url("/notices/", kind="lost"),
-        url("/notices/", kind="lost", page=rng.randint(2, 20)),
+        url("/notices/", kind="lost", page=rng.randint(1, notice_pages)),
         url("/notices/", date_from=month_ago, date_to=latest),
         *(url("/notices/", doc_type=document_type.pk) for document_type in document_types),
-        *(url("/notices/", holder=holder) for holder in rng.sample(people, 2)),
-        *(url("/notices/", number=item.number[-6:]) for item in rng.sample(items, 2)),
+        *(url("/notices/", holder=holder) for holder in some(rng, people, 2)),
+        *(url("/notices/", number=item.number[-6:]) for item in some(rng, items, 2)),
         "/notices/rates/",
         "/issues/",
-        *(url("/issues/", year=year) for year in rng.sample(years, min(2, len(years)))),
+        *(url("/issues/", year=year) for year in some(rng, years, 2)),
     ]
 
     words = common_words([a.headline for a in some_articles], rng, 12)
-    numbers = [item.number for item in rng.sample(items, 4)]
+    numbers = [item.number for item in some(rng, items, 4)]
     # Mid-frequency and rare words that the generator puts in a known share of articles.
     topics = [
         word
@@ -311,12 +321,13 @@ def build_mix(rng):
         url("/search/", q=words[11], sort="relevance"),
         url("/search/", q=rng.choice(topics or words), kind="articles", page=2),
         url("/search/", q=words[0], date_from=month_ago, date_to=latest),
-        *(url("/search/", q=holder) for holder in rng.sample(people, 3)),
-        url("/search/", q=rng.choice(people), kind="notices"),
-        url("/search/", q=numbers[0]),
-        url("/search/", q=numbers[1][-6:]),
-        url("/search/", q=numbers[2].lower()),
-        url("/search/", q=numbers[3][-4:], kind="notices"),
+        *(url("/search/", q=holder) for holder in some(rng, people, 3)),
+        *(url("/search/", q=holder, kind="notices") for holder in some(rng, people, 1)),
+        # Numbers as readers type them: whole, the tail of one, lower case, a notices search.
+        *(url("/search/", q=number) for number in numbers[:1]),
+        *(url("/search/", q=number[-6:]) for number in numbers[1:2]),
+        *(url("/search/", q=number.lower()) for number in numbers[2:3]),
+        *(url("/search/", q=number[-4:], kind="notices") for number in numbers[3:4]),
     ]
     return {kind: list(dict.fromkeys(urls)) for kind, urls in mix.items()}
 
@@ -656,10 +667,11 @@ def print_report(runs, size, options, log_findings):
         f"{size['articles']:,} articles, {size['notices']:,} notices ({size['database']})"
     )
     print(
-        f"load: gunicorn {WORKERS} sync workers; wrk {options.threads} threads, "
-        f"{options.connections} connections, timeout {options.timeout} s, same machine; "
-        "restarts: workers gunicorn started during the run (max_requests, or a crash); "
-        "article and /livez runs: p50 and p90 the median of the rounds', p99 and max the worst"
+        f"notes: gunicorn {WORKERS} sync workers; wrk {options.threads} threads, "
+        f"{options.connections} connections, timeout {options.timeout} s, on the same machine\n"
+        "       restarts: workers that gunicorn started during the run (max_requests, a crash)\n"
+        "       article pages and /livez: p50 and p90 the median of the rounds', p99 and max "
+        "the worst round's"
     )
     for finding in log_findings:
         print(finding)
