@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check bench clean
+.PHONY: run test lint format migrations-check bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ migrations-check: $(STAMP)
 # Imports a year of generated day files into a throw-away test database and prints files/s.
 bench: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/import_year.py
+
+# Serves a generated archive (PostgreSQL, database yantai_load, filled on the first run) with
+# gunicorn and loads it with wrk for about three minutes; BENCH_ARGS="--help" lists the options.
+bench-load: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -164,23 +164,27 @@ class Article(Searchable):
                 names.append(word)
         return names
 
-    def get_previous_on_page(self):
-        return (
-            Article.objects.published()
-            .filter(page_id=self.page_id)
-            .filter(models.Q(order__lt=self.order) | models.Q(order=self.order, id__lt=self.id))
-            .order_by("-order", "-id")
-            .first()
-        )
+    def neighbours_on_page(self):
+        """The published articles just before and after this one on its page (or None).
 
-    def get_next_on_page(self):
-        return (
+        One query for both: a page holds a handful of articles, read with only what a link to
+        them needs (not their bodies).
+        """
+        siblings = (
             Article.objects.published()
             .filter(page_id=self.page_id)
-            .filter(models.Q(order__gt=self.order) | models.Q(order=self.order, id__gt=self.id))
+            .only("id", "order", "headline")
             .order_by("order", "id")
-            .first()
         )
+        here = (self.order, self.pk)
+        previous = following = None
+        for sibling in siblings:
+            if (sibling.order, sibling.pk) < here:
+                previous = sibling
+            elif (sibling.order, sibling.pk) > here:
+                following = sibling
+                break
+        return previous, following
 
     def page_crop(self):
         """Where the article stands on its page image: an SVG viewBox, or None."""

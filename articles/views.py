@@ -22,12 +22,13 @@ class ArticleListView(FilterView):
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.published().for_list(), pk=pk)
     canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    previous_article, next_article = article.neighbours_on_page()
     context = {
         "article": article,
         "canonical_url": canonical_url,
         "structured_data": news_article(article, canonical_url),
-        "previous_article": article.get_previous_on_page(),
-        "next_article": article.get_next_on_page(),
+        "previous_article": previous_article,
+        "next_article": next_article,
     }
     return render(request, "articles/article_detail.html", context)
 

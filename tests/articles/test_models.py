@@ -56,16 +56,18 @@ def test_search_needs_every_word():
     assert list(Article.objects.search("工匠 督察")) == []
 
 
-def test_previous_and_next_on_page_follow_page_order():
+def test_neighbours_on_page_follow_page_order(django_assert_num_queries):
     page = make_page()
     first = make_article(page, order=1)
     draft = make_article(page, order=2, status=Article.Status.DRAFT)
     third = make_article(page, order=3)
+    fourth = make_article(page, order=3)
     make_article(make_page(page.issue), order=4)
-    assert first.get_previous_on_page() is None
-    assert first.get_next_on_page() == third
-    assert third.get_previous_on_page() == first
-    assert draft.get_next_on_page() == third
+    with django_assert_num_queries(1):
+        assert first.neighbours_on_page() == (None, third)
+    assert third.neighbours_on_page() == (first, fourth)
+    assert fourth.neighbours_on_page() == (third, None)
+    assert draft.neighbours_on_page() == (first, third)
 
 
 def test_lead_is_the_first_real_paragraph():

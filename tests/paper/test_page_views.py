@@ -164,7 +164,7 @@ def test_zoned_page_and_article_run_a_fixed_number_of_queries(
     article = page.articles.get()
     with django_assert_num_queries(6):
         client.get(page.get_absolute_url())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(article.get_absolute_url())
     for n in range(5):
         extra = make_article(page, headline=f"第{n}篇")
