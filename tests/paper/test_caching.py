@@ -100,3 +100,15 @@ def test_a_cached_page_is_served_while_the_database_is_down(
     assert response.status_code == 200
     assert "初版标题" in response.content.decode()
     assert client.get(other).status_code == 503
+
+
+def test_one_copy_serves_every_reader_whatever_their_browser_language(client, archive, page_cache):
+    """One language only: pages do not vary on Accept-Language, so caches keep one copy."""
+    url = archive["article"].get_absolute_url()
+    first = client.get(url, headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Accept-Language" not in first.get("Vary", "")
+    archive["article"].headline = "更正后的标题"
+    archive["article"].save()
+    again = client.get(url, headers={"accept-language": "zh-CN,zh;q=0.9"})
+    assert "初版标题" in again.content.decode()  # the copy the first reader's request cached
+    assert 'lang="zh-CN"' in again.content.decode()
