@@ -173,15 +173,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
+def media_origins():
+    """Where page images come from when not from this site: the CSP's other image sources."""
+    origins = []
+    media_url = urlsplit(MEDIA_URL)
+    if media_url.netloc:
+        origins.append(
+            f"{media_url.scheme}://{media_url.netloc}" if media_url.scheme else media_url.netloc
+        )
+    storage = STORAGES["default"].get("OPTIONS", {})
+    if storage.get("custom_domain"):
+        # django-storages writes https://<custom_domain>/<name>.
+        origins.append(f"https://{storage['custom_domain']}")
+    elif storage.get("endpoint_url"):
+        # Path-style (endpoint/bucket/name) or virtual-hosted (bucket.endpoint/name) URLs.
+        endpoint = urlsplit(storage["endpoint_url"])
+        origins += [
+            f"{endpoint.scheme}://{endpoint.netloc}",
+            f"{endpoint.scheme}://*.{endpoint.netloc}",
+        ]
+    elif storage.get("bucket_name"):
+        origins.append(f"https://{storage['bucket_name']}.s3.amazonaws.com")
+        if storage.get("region_name"):
+            origins.append(
+                f"https://{storage['bucket_name']}.s3.{storage['region_name']}.amazonaws.com"
+            )
+    return origins
+
+
 # Content-Security-Policy (django-csp): scripts, styles and fonts only from files this site
 # serves, never inline; images also from the media store when it is another origin.
-_media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *filter(None, [_media_origin])],
+        "img-src": ["'self'", "data:", *media_origins()],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -204,3 +204,36 @@ def test_behind_the_proxy_the_readers_address_is_the_one_the_proxy_forwarded(
     assert via_proxy("xiaowang", "right-pw-for-tests", "203.0.113.7").status_code == 429
     assert via_proxy("xiaowang", "right-pw-for-tests", "198.51.100.1").status_code == 302
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+@pytest.mark.parametrize(
+    ("media", "expected"),
+    [
+        ({}, []),
+        ({"DJANGO_MEDIA_URL": "https://cdn.example.cn/media/"}, ["https://cdn.example.cn"]),
+        ({"DJANGO_MEDIA_URL": "//cdn.example.cn/media/"}, ["cdn.example.cn"]),
+        (
+            {"DJANGO_MEDIA_BUCKET": "yantai", "DJANGO_MEDIA_DOMAIN": "media.example.cn"},
+            ["https://media.example.cn"],
+        ),
+        (
+            {
+                "DJANGO_MEDIA_BUCKET": "yantai",
+                "DJANGO_MEDIA_ENDPOINT": "https://oss-cn-qingdao.aliyuncs.com",
+            },
+            ["https://oss-cn-qingdao.aliyuncs.com", "https://*.oss-cn-qingdao.aliyuncs.com"],
+        ),
+        (
+            {"DJANGO_MEDIA_BUCKET": "yantai", "DJANGO_MEDIA_REGION": "cn-north-1"},
+            ["https://yantai.s3.amazonaws.com", "https://yantai.s3.cn-north-1.amazonaws.com"],
+        ),
+    ],
+)
+def test_page_images_from_the_media_store_are_allowed_by_the_policy(media, expected):
+    script = (
+        "import json; from paper import settings; "
+        "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    result = run_with({**PRODUCTION_ENV, **media}, "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["'self'", "data:", *expected]
