@@ -12,6 +12,7 @@ from django.views.static import serve
 from articles.models import Article
 from notices.models import Notice
 
+from . import context_processors
 from .forms import DateJumpForm, SearchForm
 from .models import Issue, Page
 from .search import SearchQuery, search_sources, snippet
@@ -175,7 +176,7 @@ def media(request, path):
 
 def error_page(template_name, status):
     """An error page in the site's look that needs neither the database nor the request."""
-    html = render_to_string(template_name, {"paper_name": settings.PAPER_NAME})
+    html = render_to_string(template_name, context_processors.paper(request=None))
     return HttpResponse(html, status=status)
 
 
