@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from paper.admin import page_zones_preview
+from paper.admin import page_zones_preview, publishing_actions
 
 from .models import Article, ArticleZone
 
@@ -36,7 +36,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["pub_date", "created", "updated"], "classes": ["collapse"]}),
     ]
-    actions = ["publish", "unpublish"]
+    actions = publishing_actions("文章", "篇")
     inlines = [ArticleZoneInline]
 
     class Media:
@@ -52,13 +52,3 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="版号", ordering="page__code")
     def page_code(self, article):
         return article.page.code
-
-    @admin.action(description="发布所选文章", permissions=["change"])
-    def publish(self, request, queryset):
-        count = queryset.update(status=Article.Status.PUBLISHED)
-        self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
-
-    @admin.action(description="撤回所选文章(读者将看不到)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT)
-        self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)

@@ -1,24 +1,9 @@
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from paper.models import (
-    Issue,
-    Page,
-    Searchable,
-    SearchableManager,
-    SearchableQuerySet,
-    Zone,
-    crop_box,
-)
-
-
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-
+from paper.models import PrintedItem, Zone
 
 # Roles printed before names in a byline (本报记者 王晓 通讯员 李明), longest first.
 BYLINE_ROLES = (
@@ -34,29 +19,9 @@ BYLINE_ROLES = (
 BYLINE_SEPARATORS = re.compile(r"[\s、,,;;()()]+")
 
 
-class ArticleQuerySet(SearchableQuerySet):
-    def published(self):
-        return self.filter(status=ArticleStatus.PUBLISHED, issue__is_published=True)
+class Article(PrintedItem):
+    """A news story, feature or document printed on a page; long ones go on to other pages."""
 
-    def for_list(self):
-        return self.select_related("issue", "page__issue")
-
-
-class Article(Searchable):
-    Status = ArticleStatus
-
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name="报纸期次"
-    )
-    page = models.ForeignKey(
-        Page,
-        on_delete=models.CASCADE,
-        related_name="articles",
-        verbose_name="版面",
-        help_text="文章开始的版面,必须属于同一期报纸。",
-    )
-    pub_date = models.DateField("出版日期", editable=False, help_text="随报纸期次自动填写。")
-    order = models.PositiveSmallIntegerField("版内顺序", default=0)
     kicker = models.CharField("引题", max_length=200, blank=True)
     headline = models.CharField("标题", max_length=200)
     subheadline = models.CharField("副题", max_length=200, blank=True)
@@ -71,42 +36,13 @@ class Article(Searchable):
     )
     column = models.CharField("栏目", max_length=50, blank=True)
     body = models.TextField("正文", help_text="每段一行;以“## ”开头的一行是小标题。")
-    status = models.CharField(
-        "状态", max_length=10, choices=ArticleStatus, default=ArticleStatus.DRAFT
-    )
-    needs_review = models.BooleanField(
-        "待核对", default=False, help_text="导入时未能完全修复,需要编辑核对。"
-    )
-    review_note = models.TextField(
-        "核对说明", blank=True, help_text="导入时做了哪些修复、还有什么需要核对。"
-    )
-    created = models.DateTimeField("创建时间", auto_now_add=True)
-    updated = models.DateTimeField("修改时间", auto_now=True)
 
-    objects = SearchableManager.from_queryset(ArticleQuerySet)()
-
-    class Meta:
-        ordering = ["-pub_date", "id"]
-        get_latest_by = "pub_date"
+    class Meta(PrintedItem.Meta):
         verbose_name = "文章"
         verbose_name_plural = "文章"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=ArticleStatus.values), name="article_status_valid"
-            ),
-        ]
-        indexes = [
-            # The public list: newest first, drafts left out.
-            models.Index(models.F("pub_date").desc(), "id", name="article_list_order"),
-            models.Index(fields=["page", "order"], name="article_page_order"),
-        ]
 
     def __str__(self):
         return self.headline
-
-    def save(self, *args, **kwargs):
-        self.pub_date = self.issue.date
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk})
@@ -125,10 +61,6 @@ class Article(Searchable):
 
     def search_display(self):
         return self.headline, " ".join(text for _, text in self.paragraphs())
-
-    def clean(self):
-        if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
-            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
 
     def paragraphs(self):
         """The body as a list of (is_heading, text) pairs, blank lines separating paragraphs."""
@@ -186,13 +118,9 @@ class Article(Searchable):
                 break
         return previous, following
 
-    def page_crop(self):
-        """Where the article stands on its page image: an SVG viewBox, or None."""
-        return crop_box(self.zones.all(), self.page)
-
-    def get_zone_url(self):
-        """The page view, zoomed to this article's zones."""
-        return f"{self.page.get_absolute_url()}#article-{self.pk}"
+    def zone_phrases(self):
+        texts = [self.kicker, self.subheadline, *(text for _, text in self.paragraphs())]
+        return self.headline, texts
 
 
 class ArticleZone(Zone):

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from paper.admin import page_zones_preview
+from paper.admin import page_zones_preview, publishing_actions
 from paper.text import normalize_number
 
 from .models import (
@@ -180,7 +180,7 @@ class NoticeAdmin(admin.ModelAdmin):
     ]
     form = NoticeAdminForm
     inlines = [LostItemInline, WeddingInline, NoticeZoneInline]
-    actions = ["publish", "unpublish", "recompose_text"]
+    actions = [*publishing_actions("公告", "条"), "recompose_text"]
 
     def get_inlines(self, request, obj):
         if obj and obj.revisions.exists():
@@ -255,24 +255,6 @@ class NoticeAdmin(admin.ModelAdmin):
         for item in notice.items.select_related("document_type"):
             for warning in item.warnings():
                 self.message_user(request, warning, messages.WARNING)
-
-    @admin.action(description="发布所选公告", permissions=["change"])
-    def publish(self, request, queryset):
-        empty = queryset.filter(text="")
-        if empty.exists():
-            self.message_user(
-                request,
-                "以下公告没有刊登文字,未发布:"
-                + "、".join(empty.values_list("reference", flat=True)),
-                messages.ERROR,
-            )
-        count = queryset.exclude(text="").update(status=Notice.Status.PUBLISHED)
-        self.message_user(request, f"已发布 {count} 条公告。", messages.SUCCESS)
-
-    @admin.action(description="撤回所选公告(读者将看不到)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Notice.Status.DRAFT)
-        self.message_user(request, f"已撤回 {count} 条公告。", messages.SUCCESS)
 
     @admin.action(description="按条目重新生成刊登文字", permissions=["change"])
     def recompose_text(self, request, queryset):

@@ -11,12 +11,13 @@ from lunar_python import Solar
 from paper.models import (
     Issue,
     Page,
-    Searchable,
+    PrintedItem,
+    PrintedItemQuerySet,
+    PrintedStatus,
     SearchableManager,
-    SearchableQuerySet,
     Zone,
-    crop_box,
 )
+from paper.page_files import PHRASE_LENGTH
 from paper.text import mask_resident_ids, normalize_number
 
 from . import validators
@@ -153,23 +154,12 @@ class NoticeKind(models.TextChoices):
     OTHER = "other", "其他声明"
 
 
-class NoticeStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-
-
 class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", "更正"
     TRANSCRIPTION = "transcription", "录入更正"
 
 
-class NoticeQuerySet(SearchableQuerySet):
-    def published(self):
-        return self.filter(status=NoticeStatus.PUBLISHED, issue__is_published=True)
-
-    def for_list(self):
-        return self.select_related("issue", "page__issue")
-
+class NoticeQuerySet(PrintedItemQuerySet):
     def for_detail(self):
         """What a notice's permalink, its data and its feed entry show: items, couple."""
         return (
@@ -191,9 +181,10 @@ class NoticeQuerySet(SearchableQuerySet):
         return self.filter(items__number_key__contains=key).distinct()
 
 
-class Notice(Searchable):
+class Notice(PrintedItem):
+    """A classified notice as printed: a lost-certificate declaration, a wedding, another notice."""
+
     Kind = NoticeKind
-    Status = NoticeStatus
 
     # How the next save describes its change if it changes the wording of a public notice
     # (see NoticeRevision); the admin sets them from its correction fields.
@@ -201,6 +192,7 @@ class Notice(Searchable):
     correction_note = ""
 
     kind = models.CharField("类型", max_length=10, choices=NoticeKind, default=NoticeKind.LOST)
+    # A notice is a public record: its issue and page cannot be deleted from under it.
     issue = models.ForeignKey(
         Issue, on_delete=models.PROTECT, related_name="notices", verbose_name="报纸期次"
     )
@@ -209,10 +201,8 @@ class Notice(Searchable):
         on_delete=models.PROTECT,
         related_name="notices",
         verbose_name="版面",
-        help_text="刊登的版面,必须属于同一期报纸。",
+        help_text=PrintedItem._meta.get_field("page").help_text,
     )
-    pub_date = models.DateField("出版日期", editable=False)
-    order = models.PositiveSmallIntegerField("版内顺序", default=0)
     reference = models.CharField(
         "公告编号",
         max_length=20,
@@ -230,35 +220,18 @@ class Notice(Searchable):
         blank=True,
         help_text="遗失声明按价目表和数量自动计算,录入后价目调整不影响已有声明。",
     )
-    status = models.CharField(
-        "状态", max_length=10, choices=NoticeStatus, default=NoticeStatus.DRAFT
-    )
-    needs_review = models.BooleanField(
-        "待核对", default=False, help_text="导入时未能完全识别,需要编辑核对。"
-    )
-    review_note = models.TextField("核对说明", blank=True)
-    created = models.DateTimeField("创建时间", auto_now_add=True)
-    updated = models.DateTimeField("修改时间", auto_now=True)
 
     objects = SearchableManager.from_queryset(NoticeQuerySet)()
 
-    class Meta:
-        ordering = ["-pub_date", "id"]
-        get_latest_by = "pub_date"
+    class Meta(PrintedItem.Meta):
         verbose_name = "公告"
         verbose_name_plural = "公告"
         constraints = [
+            *PrintedItem.Meta.constraints,
             models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=NoticeStatus.values), name="notice_status_valid"
-            ),
-        ]
-        indexes = [
-            models.Index(models.F("pub_date").desc(), "id", name="notice_list_order"),
-            models.Index(fields=["page", "order"], name="notice_page_order"),
         ]
 
     def __str__(self):
@@ -266,12 +239,11 @@ class Notice(Searchable):
 
     def save(self, *args, **kwargs):
         """Save, keeping the public wording this save replaces as a NoticeRevision."""
-        self.pub_date = self.issue.date
         with transaction.atomic():
             if not self.reference:
                 # Lock the issue so that two editors saving at once do not take the same number.
                 Issue.objects.select_for_update().filter(pk=self.issue_id).first()
-                prefix = f"YT{self.pub_date:%Y%m%d}-"
+                prefix = f"YT{self.issue.date:%Y%m%d}-"
                 # The next number after the highest given that day: counting would hand out a
                 # number again once a notice of the day has been deleted.
                 taken = Notice.objects.filter(reference__startswith=prefix).values_list(
@@ -294,10 +266,6 @@ class Notice(Searchable):
     def get_absolute_url(self):
         return reverse("notices:notice-detail", kwargs={"pk": self.pk})
 
-    def clean(self):
-        if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
-            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
-
     def search_parts(self):
         return [self.text]
 
@@ -307,20 +275,25 @@ class Notice(Searchable):
     def get_proof_url(self):
         return reverse("notices:notice-proof", kwargs={"pk": self.pk})
 
-    def page_crop(self):
-        """Where the notice stands on its page image: an SVG viewBox, or None."""
-        return crop_box(self.zones.all(), self.page)
-
-    def get_zone_url(self):
-        """The page view, zoomed to this notice's zones."""
-        return f"{self.page.get_absolute_url()}#notice-{self.pk}"
-
     def public_text(self):
         """The text as it stands, with resident ID numbers masked."""
         return mask_resident_ids(self.text)
 
-    def is_public(self):
-        return self.status == NoticeStatus.PUBLISHED and self.issue.is_published
+    def validate_publishable(self):
+        """A notice goes out with its wording, and with what that wording declares.
+
+        The admin form checks the items and the couple with its inlines; publishing from the
+        list checks the same.
+        """
+        if not self.text.strip():
+            raise ValidationError("没有刊登文字", code="no_text")
+        if self.kind == NoticeKind.LOST and not self.items.exists():
+            raise ValidationError("遗失声明至少要录入一件遗失的证件。", code="no_items")
+        if self.kind == NoticeKind.WEDDING and not hasattr(self, "wedding"):
+            raise ValidationError("结婚启事需要填写新郎、新娘和结婚日期。", code="no_couple")
+
+    def zone_phrases(self):
+        return self.text[:PHRASE_LENGTH], [self.text]
 
     def public_wording_replaced(self):
         """The stored wording if readers can see it and this save changes it, else None."""
@@ -328,7 +301,7 @@ class Notice(Searchable):
             return None
         stored = (
             Notice.objects.select_for_update(of=("self",))
-            .filter(pk=self.pk, status=NoticeStatus.PUBLISHED, issue__is_published=True)
+            .filter(pk=self.pk, status=PrintedStatus.PUBLISHED, issue__is_published=True)
             .values_list("text", flat=True)
             .first()
         )
@@ -475,7 +448,7 @@ class NoticeZone(Zone):
 
 class LostItemQuerySet(models.QuerySet):
     def declared_void(self):
-        return self.filter(notice__status=NoticeStatus.PUBLISHED)
+        return self.filter(notice__status=PrintedStatus.PUBLISHED)
 
 
 class LostItem(models.Model):

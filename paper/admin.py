@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Issue, Page
+from .models import Issue, Page, printed_item_models
 from .page_files import attach_page_file, find_zones
 from .page_rendering import PageFileError, max_bytes, render
 
@@ -22,15 +22,14 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None):
     if page is None or not page.has_image:
         return "版面还没有图片:在“版面”中上传这一版的 PDF 或扫描图后,这里会显示版面图和热区。"
     shown = []
-    for related, kind in (("articles", "文章"), ("notices", "公告")):
-        items = getattr(page, related).prefetch_related("zones")
-        for item in items:
+    for model in printed_item_models():
+        meta = model._meta
+        for item in model._default_manager.filter(page=page).prefetch_related("zones"):
             if item == leave_out or not item.zones.all():
                 continue
-            meta = item._meta
             shown.append(
                 {
-                    "label": f"{kind}:{item}",
+                    "label": f"{meta.verbose_name}:{item}",
                     "url": reverse(
                         f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk]
                     ),
@@ -39,6 +38,41 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None):
             )
     context = {"page": page, "shown": shown, "editable_prefix": editable_prefix}
     return render_to_string("admin/page_zones.html", context)
+
+
+def publishing_actions(noun, measure):
+    """The admin actions 发布所选… and 撤回所选…, for a model with publish() and unpublish().
+
+    Each object goes through its model's rules and save(), so ``updated`` moves and the admin
+    history records who did it; an object its rules refuse is named with the reason and left
+    as it was. ``noun`` and ``measure`` make the messages: 文章 and 篇 give 已发布 3 篇文章。
+    """
+
+    def act(modeladmin, request, queryset, method, done, record):
+        changed, refused = 0, []
+        for obj in queryset:
+            try:
+                getattr(obj, method)()
+            except ValidationError as error:
+                refused.append(f"{obj}({';'.join(error.messages)})")
+                continue
+            modeladmin.log_change(request, obj, record)
+            changed += 1
+        if refused:
+            modeladmin.message_user(
+                request, f"以下{noun}未能{done}:" + "、".join(refused), messages.ERROR
+            )
+        modeladmin.message_user(request, f"已{done} {changed} {measure}{noun}。", messages.SUCCESS)
+
+    @admin.action(description=f"发布所选{noun}", permissions=["change"])
+    def publish(modeladmin, request, queryset):
+        act(modeladmin, request, queryset, "publish", "发布", "已发布(批量操作)。")
+
+    @admin.action(description=f"撤回所选{noun}(读者将看不到)", permissions=["change"])
+    def unpublish(modeladmin, request, queryset):
+        act(modeladmin, request, queryset, "unpublish", "撤回", "已撤回(批量操作)。")
+
+    return [publish, unpublish]
 
 
 class PageInline(admin.TabularInline):
@@ -57,7 +91,7 @@ class IssueAdmin(admin.ModelAdmin):
     search_fields = ["date", "number"]
     inlines = [PageInline]
     readonly_fields = ["created", "updated"]
-    actions = ["publish", "unpublish"]
+    actions = publishing_actions("报纸", "期")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(page_count=Count("pages"))
@@ -65,16 +99,6 @@ class IssueAdmin(admin.ModelAdmin):
     @admin.display(description="版面数", ordering="page_count")
     def page_count(self, issue):
         return issue.page_count
-
-    @admin.action(description="发布所选报纸", permissions=["change"])
-    def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
-        self.message_user(request, f"已发布 {count} 期报纸。", messages.SUCCESS)
-
-    @admin.action(description="撤回所选报纸(读者将看不到)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
-        self.message_user(request, f"已撤回 {count} 期报纸。", messages.SUCCESS)
 
 
 class PageAdminForm(forms.ModelForm):

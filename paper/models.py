@@ -2,11 +2,13 @@ import calendar
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .fields import TokensField
 from .search import SearchQuery, search_fields
@@ -107,8 +109,11 @@ class Issue(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Articles carry their issue's date so that lists can be sorted by an index.
-        self.articles.exclude(pub_date=self.date).update(pub_date=self.date)
+        # Printed items carry their issue's date so that lists can be sorted by an index.
+        for relation in self._meta.related_objects:
+            if issubclass(relation.related_model, PrintedItem) and relation.field.name == "issue":
+                items = relation.related_model._base_manager.filter(issue=self)
+                items.exclude(pub_date=self.date).update(pub_date=self.date, updated=timezone.now())
 
     def get_absolute_url(self):
         return reverse("paper:issue-detail", kwargs={"date": self.date})
@@ -118,6 +123,33 @@ class Issue(models.Model):
 
     def get_next_published(self):
         return Issue.objects.published().filter(date__gt=self.date).order_by("date").first()
+
+    def publish(self):
+        """Make the issue public, as saving the form with 已发布 ticked does."""
+        save_publication(self, "is_published", True)
+
+    def unpublish(self):
+        """Withdraw the issue: readers no longer see it or anything printed in it."""
+        save_publication(self, "is_published", False)
+
+
+def save_publication(instance, field, value, check=None):
+    """Set ``field`` to ``value`` through the model's own rules and save it with ``updated``.
+
+    The rules are those the admin form keeps (``full_clean()`` on the fields an editor can
+    change), then ``check``. On a refusal the instance is left as it was and ValidationError
+    says why.
+    """
+    previous = getattr(instance, field)
+    setattr(instance, field, value)
+    try:
+        instance.full_clean(exclude=[f.name for f in instance._meta.fields if not f.editable])
+        if check:
+            check()
+    except ValidationError:
+        setattr(instance, field, previous)
+        raise
+    instance.save(update_fields=[field, "updated"])
 
 
 # The width of the thumbnails paper.page_rendering makes; templates give it to <img>.
@@ -206,6 +238,115 @@ class Page(models.Model):
         return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}.pdf"
 
 
+class PrintedStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class PrintedItemQuerySet(SearchableQuerySet):
+    def published(self):
+        """What readers see: published, in a published issue."""
+        return self.filter(status=PrintedStatus.PUBLISHED, issue__is_published=True)
+
+    def for_list(self):
+        """With what a list row shows of the issue and the page."""
+        return self.select_related("issue", "page__issue")
+
+
+class PrintedItem(Searchable):
+    """What is printed on a page of an issue: an article, a notice.
+
+    The concrete models (``articles.Article``, ``notices.Notice``) add what is theirs. Each keeps
+    its zones on the page image in a model of its own with ``related_name="zones"`` (see Zone),
+    and says in ``zone_phrases()`` what text finds them in a PDF's text layer.
+    """
+
+    Status = PrintedStatus
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name="报纸期次"
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name="版面",
+        help_text="刊登的版面(跨版时为开始的一版),必须属于同一期报纸。",
+    )
+    pub_date = models.DateField("出版日期", editable=False, help_text="随报纸期次自动填写。")
+    order = models.PositiveSmallIntegerField("版内顺序", default=0)
+    status = models.CharField(
+        "状态", max_length=10, choices=PrintedStatus, default=PrintedStatus.DRAFT
+    )
+    needs_review = models.BooleanField(
+        "待核对", default=False, help_text="导入时未能完全识别或修复,需要编辑核对。"
+    )
+    review_note = models.TextField(
+        "核对说明", blank=True, help_text="导入时做了哪些修复、还有什么需要核对。"
+    )
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = SearchableManager.from_queryset(PrintedItemQuerySet)()
+
+    class Meta:
+        abstract = True
+        ordering = ["-pub_date", "id"]
+        get_latest_by = "pub_date"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=PrintedStatus.values),
+                name="%(class)s_status_valid",
+            ),
+        ]
+        indexes = [
+            # The public lists: newest first.
+            models.Index(models.F("pub_date").desc(), "id", name="%(class)s_list_order"),
+            models.Index(fields=["page", "order"], name="%(class)s_page_order"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.pub_date = self.issue.date
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
+            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
+
+    def publish(self):
+        """Publish through the rules the admin form keeps, stamping ``updated``.
+
+        ValidationError says why an item may not be published; it is then left unchanged.
+        """
+        save_publication(self, "status", PrintedStatus.PUBLISHED, self.validate_publishable)
+
+    def unpublish(self):
+        save_publication(self, "status", PrintedStatus.DRAFT)
+
+    def validate_publishable(self):
+        """What publishing needs beyond a valid form; subclasses raise ValidationError."""
+
+    def is_public(self):
+        return self.status == PrintedStatus.PUBLISHED and self.issue.is_published
+
+    def zone_phrases(self):
+        """(the text that starts the item, the texts printed after it), to find its zones."""
+        raise NotImplementedError
+
+    def page_crop(self):
+        """Where the item stands on its page image: an SVG viewBox, or None."""
+        return crop_box(self.zones.all(), self.page)
+
+    def get_zone_url(self):
+        """The page view, zoomed to this item's zones."""
+        return f"{self.page.get_absolute_url()}#{self._meta.model_name}-{self.pk}"
+
+
+def printed_item_models():
+    """The concrete models of what is printed on a page, in the order their apps are installed."""
+    return [model for model in apps.get_models() if issubclass(model, PrintedItem)]
+
+
 def fraction_field(verbose_name, help_text):
     """A share of the page's width or height, 0–1, to four places (0.2 px on a 2,000 px image)."""
     return models.DecimalField(
@@ -222,7 +363,7 @@ class Zone(models.Model):
 
     ``left`` and ``top`` measure from the top left corner, so a zone keeps its place whatever
     size the page is shown at. Articles and notices each keep their own zones (ArticleZone,
-    NoticeZone), which is why this model is abstract: ``paper`` knows neither app.
+    NoticeZone), with ``related_name="zones"``: this model is abstract, ``paper`` knows neither app.
     """
 
     left = fraction_field("左", "距版面左边的距离,占版面宽度的比例(0–1)。")

@@ -6,8 +6,9 @@ same file attached again reuses what is stored, and nobody can guess the images 
 that is not public yet. A file is checked and rendered in memory before anything is written,
 so a bad one changes nothing.
 
-Zones are found from a PDF's text layer for the articles and notices that have none yet:
-what an editor has drawn or corrected is never overwritten.
+Zones are found from a PDF's text layer for the articles, notices and whatever else is printed
+on the page (every concrete ``paper.models.PrintedItem``) that has none yet: what an editor has
+drawn or corrected is never overwritten.
 """
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -17,9 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from articles.models import ArticleZone
-from notices.models import NoticeZone
-
+from .models import printed_item_models
 from .page_rendering import PageFileError, read_text_layer, render
 
 FILE_FIELDS = ("file", "image", "thumbnail")
@@ -158,29 +157,25 @@ def render_stored_page(page, *, force=False):
 
 
 def find_zones(page, data):
-    """Zones from the PDF's text layer for the page's articles and notices that have none.
+    """Zones from the PDF's text layer for the items printed on the page that have none.
 
-    An article's zone is the rectangle around its headline (found, or no zone) and the text
-    found after it: each paragraph whole, or else its first and last words. A notice's is the
-    rectangle around its text. Returns the number of zones made.
+    Each item says what finds it (``PrintedItem.zone_phrases()``): an article its headline and
+    then its paragraphs, each found whole or by its first and last words; a notice the start of
+    its text and then the whole of it. The zone is the rectangle around what is found, and no
+    zone where the first phrase is not found. Returns the number of zones made.
     """
     layer = read_text_layer(data)
     if layer is None:
         return 0
-    zones = []
-    for article in page.articles.filter(zones=None):
-        texts = [article.kicker, article.subheadline]
-        texts += [text for _, text in article.paragraphs()]
-        box = locate(layer, article.headline, texts)
-        if box:
-            zones.append(ArticleZone(article=article, **zone_fields(box)))
-    for notice in page.notices.filter(zones=None):
-        box = locate(layer, notice.text[:PHRASE_LENGTH], [notice.text])
-        if box:
-            zones.append(NoticeZone(notice=notice, **zone_fields(box)))
-    for zone in zones:
-        zone.save()
-    return len(zones)
+    boxes = []
+    for model in printed_item_models():
+        for item in model._default_manager.filter(page=page, zones=None):
+            box = locate(layer, *item.zone_phrases())
+            if box:
+                boxes.append((item, box))
+    for item, box in boxes:
+        item.zones.create(**zone_fields(box))
+    return len(boxes)
 
 
 def locate(layer, anchor, texts):

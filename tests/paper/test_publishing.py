@@ -1,0 +1,126 @@
+"""Printed items: their date follows their issue's, and publishing goes through the model."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+from notices.models import Notice
+from paper.models import Issue, printed_item_models
+from tests.factories import make_article, make_issue, make_notice, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name="编辑"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_every_printed_model_is_known_to_the_base():
+    assert printed_item_models() == [Article, Notice]
+
+
+def test_changing_an_issues_date_moves_its_articles_and_notices(client):
+    issue = make_issue(date=datetime.date(2024, 10, 22))
+    page = make_page(issue, code="A03", name="公告")
+    article = make_article(page)
+    notice = make_notice(page, items=[{"holder": "毕丽静"}])
+    other = make_notice(make_page(make_issue(date=datetime.date(2024, 10, 23))))
+    before = Notice.objects.get(pk=notice.pk).updated
+
+    issue.date = datetime.date(2024, 10, 21)
+    issue.save()
+
+    article.refresh_from_db()
+    notice.refresh_from_db()
+    assert article.pub_date == notice.pub_date == datetime.date(2024, 10, 21)
+    assert notice.updated > before  # the sitemap's lastmod and the feeds see the change
+    assert Notice.objects.get(pk=other.pk).pub_date == datetime.date(2024, 10, 23)
+    # Readers' date filters follow the paper.
+    listed = client.get("/notices/", {"date_from": "2024-10-21", "date_to": "2024-10-21"})
+    assert [n.pk for n in listed.context["notice_list"]] == [notice.pk]
+    listed = client.get("/notices/", {"date_from": "2024-10-22", "date_to": "2024-10-22"})
+    assert list(listed.context["notice_list"]) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "url"),
+    [
+        (lambda: make_article(status=Article.Status.DRAFT), "/admin/articles/article/"),
+        (lambda: make_notice(status=Notice.Status.DRAFT), "/admin/notices/notice/"),
+    ],
+)
+def test_publish_action_saves_through_the_model_and_is_in_the_history(editor, make, url):
+    item = make()
+    stamped = type(item).objects.get(pk=item.pk).updated
+    response = editor.post(url, {"action": "publish", "_selected_action": [item.pk]}, follow=True)
+    item.refresh_from_db()
+    assert item.status == item.Status.PUBLISHED
+    assert item.updated > stamped
+    entry = LogEntry.objects.get(object_id=str(item.pk), action_flag=CHANGE)
+    assert entry.user == editor.user
+    assert entry.get_change_message() == "已发布(批量操作)。"
+    assert [str(m) for m in response.context["messages"]][-1].startswith("已发布 1 ")
+
+    editor.post(url, {"action": "unpublish", "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.status == item.Status.DRAFT
+    assert LogEntry.objects.filter(object_id=str(item.pk)).latest(
+        "action_time"
+    ).get_change_message() == ("已撤回(批量操作)。")
+
+
+def test_issue_publish_action_saves_and_is_in_the_history(editor):
+    issue = make_issue(is_published=False)
+    stamped = issue.updated
+    editor.post("/admin/paper/issue/", {"action": "publish", "_selected_action": [issue.pk]})
+    issue.refresh_from_db()
+    assert issue.is_published
+    assert issue.updated > stamped
+    assert LogEntry.objects.get(object_id=str(issue.pk)).user == editor.user
+
+
+def test_publish_action_refuses_what_the_form_would_refuse(editor):
+    page = make_page(code="A03", name="公告")
+    good = make_notice(page, status=Notice.Status.DRAFT)
+    empty = make_notice(page, status=Notice.Status.DRAFT)
+    Notice.objects.filter(pk=empty.pk).update(text="")
+    bare = make_notice(page, status=Notice.Status.DRAFT)
+    bare.items.all().delete()
+    response = editor.post(
+        "/admin/notices/notice/",
+        {"action": "publish", "_selected_action": [good.pk, empty.pk, bare.pk]},
+        follow=True,
+    )
+    statuses = dict(Notice.objects.values_list("pk", "status"))
+    assert statuses == {good.pk: "published", empty.pk: "draft", bare.pk: "draft"}
+    shown = [str(m) for m in response.context["messages"]]
+    assert f"{empty.reference}(没有刊登文字)" in shown[0]
+    assert f"{bare.reference}(遗失声明至少要录入一件遗失的证件。)" in shown[0]
+    assert shown[1] == "已发布 1 条公告。"
+    assert not LogEntry.objects.filter(object_id__in=[str(empty.pk), str(bare.pk)]).exists()
+
+
+def test_publish_keeps_the_page_in_issue_rule():
+    article = make_article(status=Article.Status.DRAFT)
+    Article.objects.filter(pk=article.pk).update(page=make_page(make_issue()))
+    article.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        article.publish()
+    assert error.value.message_dict == {"page": ["所选版面不属于这一期报纸。"]}
+    assert article.status == Article.Status.DRAFT
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+
+
+def test_unpublishing_an_issue_hides_it():
+    issue = make_issue()
+    issue.unpublish()
+    assert not Issue.objects.get(pk=issue.pk).is_published
