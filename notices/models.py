@@ -18,7 +18,7 @@ from paper.models import (
     Zone,
 )
 from paper.page_files import PHRASE_LENGTH
-from paper.text import mask_resident_ids, normalize_number
+from paper.text import chinese_date, mask_resident_ids, normalize_number
 
 from . import validators
 
@@ -35,10 +35,6 @@ def chinese_count(number):
         tens, ones = divmod(number, 10)
         return CHINESE_NUMERALS[tens] + "十" + (CHINESE_NUMERALS[ones] if ones else "")
     return str(number)
-
-
-def chinese_date(value):
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 class RateCategory(models.Model):

@@ -74,6 +74,11 @@ def mask_resident_ids(value):
     return RESIDENT_ID_PATTERN.sub(lambda m: f"{m.group(1)}********{m.group(2)}", value or "")
 
 
+def chinese_date(value):
+    """2024-10-22 → 2024年10月22日, as dates read in notices and messages."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 # Characters that XML 1.0 cannot carry, even escaped; they come in with text pasted from
 # word processors (a vertical tab, a form feed) and would stop a feed from being written.
 XML_ILLEGAL_PATTERN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

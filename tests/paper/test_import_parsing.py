@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from paper.importing import ExportError, parse_export, read_export
-from paper.importing.classifieds import (
+from notices.parsing import (
     parse_clause,
     parse_declaration,
     parse_wedding,
     split_declarations,
     split_rate_card,
 )
+from paper.importing import ExportError, parse_export, read_export
 from paper.importing.parsing import Heading, ends_sentence
 
 SAMPLE = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"

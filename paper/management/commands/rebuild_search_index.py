@@ -5,14 +5,18 @@ Saving a document keeps its search columns current; this command is for what byp
 memory stays flat on a large archive.
 """
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.models import Article
-from notices.models import Notice
-from paper.models import SEARCH_FIELDS
+from paper.models import SEARCH_FIELDS, Searchable
 
-MODELS = {"articles": Article, "notices": Notice}
+
+def searchable_models():
+    """Every model the search covers, by its app's label: {"articles": Article, …}."""
+    return {
+        model._meta.app_label: model for model in apps.get_models() if issubclass(model, Searchable)
+    }
 
 
 class Command(BaseCommand):
@@ -21,13 +25,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
-            "--only", choices=sorted(MODELS), help="rebuild one kind of document only"
+            "--only", choices=sorted(searchable_models()), help="rebuild one kind of document only"
         )
 
     def handle(self, *args, batch_size, only, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        for name, model in MODELS.items():
+        for name, model in searchable_models().items():
             if only and name != only:
                 continue
             self.rebuild(name, model, batch_size, options["verbosity"])

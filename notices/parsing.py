@@ -1,7 +1,8 @@
 """Reading the classified notices of a page export: weddings, the rate card, lost certificates.
 
-Each function takes text as printed and returns what it could read together with the problems it
-met. Nothing here drops text: what cannot be read is returned as a problem for an editor.
+Pure functions over the sections that ``paper.importing.parsing`` reads from the export: no
+database. Each takes text as printed and returns what it could read together with the problems
+it met. Nothing here drops text: what cannot be read is returned as a problem for an editor.
 """
 
 import datetime
@@ -11,17 +12,21 @@ from decimal import Decimal
 
 from lunar_python import Solar
 
-from notices.models import lunar_date
+from paper.importing.parsing import (
+    CLAUSE_PUNCTUATION,
+    CLOSING,
+    COLON,
+    COLONS,
+    COMMA,
+    OPENING,
+    SEMICOLON,
+    Paragraph,
+    Repair,
+    joined,
+    snippet,
+)
 
-# Exports mix half-width and full-width punctuation (, and \uff0c); patterns accept both.
-COMMA = "[,\uff0c]"
-COLONS = ":\uff1a"
-COLON = f"[{COLONS}]"
-SEMICOLON = "[;\uff1b]"
-OPENING = "[(\uff08]"
-CLOSING = "[)\uff09]"
-PARENTHESES = "()\uff08\uff09"
-CLAUSE_PUNCTUATION = ",\uff0c。;\uff1b:\uff1a"
+from .models import lunar_date
 
 # Where a declaration ends: "声明作废。", or "以上证件声明作废。" closing several clauses.
 DECLARATION_END = re.compile(r"(?:以上(?:证件|证照|票据|物品)?均?)?声明作废[。.]?")
@@ -342,3 +347,111 @@ def parse_declaration(text):
     if not declaration.items and not declaration.problems:
         declaration.problems.append("没有找到遗失的证件")
     return declaration
+
+
+# --- Sections of notices -----------------------------------------------------------------------
+
+NOTICE_HEADLINES = {
+    "结婚启事",
+    "遗失声明",
+    "遗失启事",
+    "作废声明",
+    "声明",
+    "启事",
+    "声明启事",
+    "公告栏",
+    "分类广告",
+}
+
+
+@dataclass
+class ParsedNotice:
+    kind: str  # lost, wedding or other, as Notice.Kind
+    text: str
+    line: int
+    page: str
+    items: list = field(default_factory=list)  # LostItem
+    wedding: Wedding | None = None
+    problems: list = field(default_factory=list)
+
+
+def looks_like_notice(text):
+    return (
+        looks_like_wedding(text) or text.startswith("公告栏") or bool(DECLARATION_END.search(text))
+    )
+
+
+def _unfinished_declaration(text):
+    return (
+        not looks_like_wedding(text)
+        and DECLARATION_WORDS.search(text)
+        and not re.search(r"声明作废[。.]?$", text)
+    )
+
+
+def _notice_paragraphs(section, repairs):
+    """The section's paragraphs, a declaration broken across paragraphs joined again."""
+    paragraphs = []
+    for item in section.body:
+        text = item.text
+        before = paragraphs[-1] if paragraphs else None
+        if (
+            before
+            and _unfinished_declaration(before.text)
+            and not looks_like_wedding(text)
+            and not text.startswith("公告栏")
+        ):
+            repairs.append(
+                Repair(
+                    "合并",
+                    (before.last_line, item.line),
+                    f"“{snippet(before.text, end=True)}”接“{snippet(text)}”",
+                )
+            )
+            paragraphs[-1] = Paragraph(joined(before.text, text), before.line, item.line)
+        else:
+            paragraphs.append(Paragraph(text, item.line))
+    return paragraphs
+
+
+def _read_section(section, export):
+    for paragraph in _notice_paragraphs(section, export.repairs):
+        text, line, page = paragraph.text, paragraph.line, section.page
+        if looks_like_wedding(text):
+            wedding, problems = parse_wedding(text)
+            export.notices.append(ParsedNotice("wedding", text, line, page, [], wedding, problems))
+            continue
+        card, text = split_rate_card(text)
+        if card:
+            export.rate_cards.append((line, card))
+        if not text:
+            continue
+        if DECLARATION_WORDS.search(text):
+            for chunk in split_declarations(text):
+                declaration = parse_declaration(chunk)
+                export.notices.append(
+                    ParsedNotice(
+                        "lost", chunk, line, page, declaration.items, None, declaration.problems
+                    )
+                )
+        else:
+            export.notices.append(
+                ParsedNotice("other", text, line, page, problems=["未能识别的公告,保留原文"])
+            )
+    if not section.body:
+        export.problems.append(f"第{section.line}行:“{section.headline}”下没有内容")
+
+
+def is_notices(section):
+    """Whether a section of the export holds notices: by its headline, or by every paragraph."""
+    if section.headline in NOTICE_HEADLINES:
+        return True
+    paragraphs = [item.text for item in section.paragraphs]
+    return bool(paragraphs) and all(map(looks_like_notice, paragraphs))
+
+
+def read_notices(sections, export):
+    """The notices and rate cards of ``sections``, set on ``export`` with the repairs made."""
+    export.notices, export.rate_cards = [], []
+    for section in sections:
+        _read_section(section, export)
