@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check bench bench-load clean
+.PHONY: run test lint format migrations-check bench bench-load bench-search clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(STAMP)
 # gunicorn and loads it with wrk for about three minutes; BENCH_ARGS="--help" lists the options.
 bench-load: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Times each search query class against a plain icontains scan on the archive DATABASE_URL names
+# (PostgreSQL, filled by generate_archive); BENCH_ARGS="--help" lists the options.
+bench-search: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/search.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
