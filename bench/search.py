@@ -6,8 +6,9 @@
 
 Each query asks for what /search/ shows first: the newest 20 matches among published articles
 and notices, with their counts (exact or estimated). Run it on an archive made by
-``manage.py generate_archive`` in the database DATABASE_URL names; the last line is
-machine-readable. Figures are printed, not asserted.
+``manage.py generate_archive`` in the PostgreSQL database DATABASE_URL names; without one it
+says what is missing and exits non-zero. The last line is machine-readable. Figures are printed,
+not asserted.
 """
 
 import argparse
@@ -111,22 +112,35 @@ def _naive(q):
     return first, articles.count() + notices.count()
 
 
+def archive_problem():
+    """Why the database DATABASE_URL names holds no archive to measure, or None."""
+    # The naive scan's time limit and the index sizes are PostgreSQL's.
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL to an archive made by generate_archive"
+    try:
+        tables = connection.introspection.table_names()
+    except OperationalError as error:
+        return f"cannot connect to the database DATABASE_URL names: {error}".strip()
+    if Article._meta.db_table not in tables:
+        return "the database has no archive tables: run migrate, then generate_archive"
+    if not Article.objects.exists():
+        return "the archive is empty: run generate_archive first"
+    return None
+
+
 def describe_archive():
     articles, notices = Article.objects.count(), Notice.objects.count()
-    line = f"archive: {articles} articles, {notices} notices"
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_size_pretty(pg_relation_size('articles_article_search_tokens')), "
-                "pg_size_pretty(pg_relation_size('notices_notice_search_tokens')), "
-                "pg_size_pretty(pg_database_size(current_database()))"
-            )
-            article_index, notice_index, database = cursor.fetchone()
-        line += (
-            f"; token indexes {article_index} (articles), {notice_index} (notices); "
-            f"database {database}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_relation_size('articles_article_search_tokens')), "
+            "pg_size_pretty(pg_relation_size('notices_notice_search_tokens')), "
+            "pg_size_pretty(pg_database_size(current_database()))"
         )
-    print(line)
+        article_index, notice_index, database = cursor.fetchone()
+    print(
+        f"archive: {articles} articles, {notices} notices; token indexes {article_index} "
+        f"(articles), {notice_index} (notices); database {database}"
+    )
 
 
 def main():
@@ -139,8 +153,9 @@ def main():
     )
     args = parser.parse_args()
 
-    if not Article.objects.exists():
-        print("the archive is empty: run generate_archive first", file=sys.stderr)
+    problem = archive_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 1
     describe_archive()
     classes = {**FIXED_QUERIES, **sampled_queries()}
