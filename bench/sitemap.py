@@ -1,7 +1,8 @@
 """How long the sitemap takes on an archive of a million articles.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<a scratch database> \
-        .venv/bin/python bench/sitemap.py --articles 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<a scratch database> \\
+        .venv/bin/python bench/sitemap.py [--articles 1000000] [--drop]
+    (or: DATABASE_URL=… make bench-sitemap BENCH_ARGS="--articles 1000000")
 
 Fills the database named by DATABASE_URL (migrating it first) with published issues of 4
 pages of 25 articles each, unless it already holds that many, then times the sitemap index
