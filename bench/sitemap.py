@@ -100,6 +100,9 @@ def main():
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--drop", action="store_true", help="delete every issue and stop")
     args = parser.parse_args()
+    # Without it the rows would go into the checkout's own db.sqlite3, the one `make run` uses.
+    if not os.environ.get("DATABASE_URL"):
+        parser.error("set DATABASE_URL to a scratch database: this fills it with articles")
     call_command("migrate", verbosity=0)
     if args.drop:
         Issue.objects.all().delete()
