@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check bench bench-load clean
+.PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
+	bench-sitemap bench-faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,12 +33,32 @@ migrations-check: $(STAMP)
 
 # Imports a year of generated day files into a throw-away test database and prints files/s.
 bench: $(STAMP)
-	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/import_year.py
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/import_year.py $(BENCH_ARGS)
 
 # Serves a generated archive (PostgreSQL, database yantai_load, filled on the first run) with
 # gunicorn and loads it with wrk for about three minutes; BENCH_ARGS="--help" lists the options.
 bench-load: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Times each search query class against a plain icontains scan on the archive DATABASE_URL names
+# (PostgreSQL, filled by generate_archive); BENCH_ARGS="--help" lists the options.
+bench-search: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# Renders the sample page PDFs and two 300 dpi scans as attaching a file does; prints the
+# median time of each step and the sizes of the images.
+bench-render: $(STAMP)
+	$(BIN)/python bench/render_pages.py $(BENCH_ARGS)
+
+# Times the sitemap index and files on a million articles, filling the database DATABASE_URL
+# names first (use a scratch one: the rows stay for the next run).
+bench-sitemap: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/sitemap.py $(BENCH_ARGS)
+
+# What readers see while PostgreSQL restarts under gunicorn. It STOPS THE MACHINE'S POSTGRESQL
+# for --down seconds: run it only on a machine of your own.
+bench-faults: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -1,6 +1,7 @@
 """What readers see while PostgreSQL restarts under a running site, and how soon it recovers.
 
-    python bench/faults.py [--down 20] [--database-url postgres://…/yantai_faults]
+    python bench/faults.py [--down 20] [--database-url postgres://…/yantai_faults] [--cache]
+    (or: make bench-faults BENCH_ARGS="--down 20")
 
 Starts gunicorn (2 workers, paper/gunicorn.conf.py) on a database holding the sample issue,
 asks it for a public page every 0.1 s (home, issue, page, article, notice, proof, search, list)

@@ -1,6 +1,7 @@
 """How fast import_issue is: a year of generated day files imported one after another.
 
-    python bench/import_year.py [--days 365] [--pages 8]    (or: make bench)
+    python bench/import_year.py [--days 365] [--pages 8]
+    (or: make bench BENCH_ARGS="--days 30")
 
 Each day file is written in the style of the seed export, damage included: page markers, about
 three articles a page built from the seed's sentences with sources, datelines and bylines,

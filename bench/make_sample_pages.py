@@ -11,6 +11,9 @@ layout system would export it. The output is committed in paper/fixtures/sample_
 It also writes headlines.json: where Chromium placed each article's headline, measured in the
 browser as fractions of the page. The tests compare the zones found from the PDFs' text layer
 with these positions.
+
+It is not a benchmark: it makes fixtures and measures nothing, so no make target runs it. Run it
+again when the sample issue's records or the page layout change, and commit what it writes.
 """
 
 import datetime

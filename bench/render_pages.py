@@ -1,6 +1,6 @@
 """How long rendering a page takes, and how big the images are.
 
-    .venv/bin/python bench/render_pages.py [--repeat 5]
+    .venv/bin/python bench/render_pages.py [--repeat 5]    (or: make bench-render)
 
 Renders each sample page PDF (paper/fixtures/sample_pages: broadsheet pages typeset by
 Chromium, the densest with about 5,000 characters) and two synthetic scans of a broadsheet
