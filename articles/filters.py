@@ -1,22 +1,12 @@
 import django_filters
-from django import forms
+
+from paper.filters import date_range, search_words
 
 from .models import Article
 
 
 class ArticleFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
-        field_name="pub_date",
-        lookup_expr="gte",
-        label="起始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        field_name="pub_date",
-        lookup_expr="lte",
-        label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from, date_to = date_range()
     page_code = django_filters.CharFilter(
         field_name="page__code", lookup_expr="iexact", label="版号", max_length=3
     )
@@ -32,11 +22,8 @@ class ArticleFilter(django_filters.FilterSet):
     column = django_filters.CharFilter(
         field_name="column", lookup_expr="icontains", label="栏目", max_length=50
     )
-    q = django_filters.CharFilter(method="search", label="关键词", max_length=200)
+    q = search_words()
 
     class Meta:
         model = Article
         fields = []
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)

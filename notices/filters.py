@@ -1,23 +1,13 @@
 import django_filters
-from django import forms
+
+from paper.filters import date_range, search_words
 
 from .models import DocumentType, Notice, NoticeKind
 
 
 class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类型", empty_label="全部")
-    date_from = django_filters.DateFilter(
-        field_name="pub_date",
-        lookup_expr="gte",
-        label="起始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        field_name="pub_date",
-        lookup_expr="lte",
-        label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from, date_to = date_range()
     holder = django_filters.CharFilter(
         field_name="items__holder",
         lookup_expr="icontains",
@@ -33,7 +23,7 @@ class NoticeFilter(django_filters.FilterSet):
         empty_label="全部",
     )
     number = django_filters.CharFilter(method="filter_number", label="证件号码", max_length=100)
-    q = django_filters.CharFilter(method="search", label="关键词", max_length=200)
+    q = search_words()
 
     class Meta:
         model = Notice
@@ -41,6 +31,3 @@ class NoticeFilter(django_filters.FilterSet):
 
     def filter_number(self, queryset, name, value):
         return queryset.with_number(value)
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
