@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from paper.admin import page_zones_preview, publishing_actions
+from paper.admin import PrintedItemAdmin, publishing_actions
 
 from .models import Article, ArticleZone
 
@@ -12,10 +12,10 @@ class ArticleZoneInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PrintedItemAdmin):
+    this_item = "这篇文章"
     list_display = ["pub_date", "page_code", "headline", "source", "status", "needs_review"]
     list_display_links = ["headline"]
-    list_select_related = ["page"]
     list_filter = [
         "status",
         "needs_review",
@@ -24,8 +24,6 @@ class ArticleAdmin(admin.ModelAdmin):
         ("source", admin.AllValuesFieldListFilter),
     ]
     search_fields = ["headline", "kicker", "subheadline", "byline"]
-    date_hierarchy = "pub_date"
-    autocomplete_fields = ["issue", "page"]
     readonly_fields = ["pub_date", "created", "updated", "zones_on_page"]
     fieldsets = [
         (None, {"fields": ["issue", "page", "order", "status"]}),
@@ -38,17 +36,3 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     actions = publishing_actions("文章", "篇")
     inlines = [ArticleZoneInline]
-
-    class Media:
-        css = {"all": ["css/page-zones-admin.css"]}
-        js = ["js/zone-editor.js"]
-
-    @admin.display(description="版面图上的热区")
-    def zones_on_page(self, article):
-        if not article.pk:
-            return "保存后可以在版面图上画出这篇文章的热区。"
-        return page_zones_preview(article.page, editable_prefix="zones", leave_out=article)
-
-    @admin.display(description="版号", ordering="page__code")
-    def page_code(self, article):
-        return article.page.code

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from paper.admin import page_zones_preview, publishing_actions
+from paper.admin import PrintedItemAdmin, publishing_actions
 from paper.text import normalize_number
 
 from .models import (
@@ -144,7 +144,8 @@ class NoticeZoneInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(PrintedItemAdmin):
+    this_item = "这则公告"
     list_display = [
         "reference",
         "pub_date",
@@ -156,13 +157,10 @@ class NoticeAdmin(admin.ModelAdmin):
         "needs_review",
     ]
     list_display_links = ["reference"]
-    list_select_related = ["page"]
     list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
-    date_hierarchy = "pub_date"
     # An issue's notices in page order: pick its day in the date hierarchy.
     ordering = ["-pub_date", "page__order", "order", "id"]
     search_fields = ["reference", "items__holder", "items__number", "text"]
-    autocomplete_fields = ["issue", "page"]
     readonly_fields = [
         "reference",
         "composed_text",
@@ -211,20 +209,6 @@ class NoticeAdmin(admin.ModelAdmin):
             queryset |= self.model.objects.filter(items__number_key__contains=key)
             may_have_duplicates = True
         return queryset, may_have_duplicates
-
-    class Media:
-        css = {"all": ["css/page-zones-admin.css"]}
-        js = ["js/zone-editor.js"]
-
-    @admin.display(description="版面图上的热区")
-    def zones_on_page(self, notice):
-        if not notice.pk:
-            return "保存后可以在版面图上画出这则公告的热区。"
-        return page_zones_preview(notice.page, editable_prefix="zones", leave_out=notice)
-
-    @admin.display(description="版号", ordering="page__code")
-    def page_code(self, notice):
-        return notice.page.code
 
     @admin.display(description="持有人")
     def holders(self, notice):

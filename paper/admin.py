@@ -75,6 +75,32 @@ def publishing_actions(noun, measure):
     return [publish, unpublish]
 
 
+class PrintedItemAdmin(admin.ModelAdmin):
+    """What the admin of every printed model shares: its page, and its zones on the page image.
+
+    ``this_item`` names one in a sentence: 这篇文章, 这则公告.
+    """
+
+    this_item = ""
+    list_select_related = ["page"]
+    date_hierarchy = "pub_date"
+    autocomplete_fields = ["issue", "page"]
+
+    class Media:
+        css = {"all": ["css/page-zones-admin.css"]}
+        js = ["js/zone-editor.js"]
+
+    @admin.display(description="版面图上的热区")
+    def zones_on_page(self, item):
+        if not item.pk:
+            return f"保存后可以在版面图上画出{self.this_item}的热区。"
+        return page_zones_preview(item.page, editable_prefix="zones", leave_out=item)
+
+    @admin.display(description="版号", ordering="page__code")
+    def page_code(self, item):
+        return item.page.code
+
+
 class PageInline(admin.TabularInline):
     model = Page
     extra = 0

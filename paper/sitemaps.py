@@ -41,3 +41,19 @@ class PageSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("issue__updated"))["latest"]
+
+
+class PrintedItemSitemap(Sitemap):
+    """Every published item of ``model`` (a PrintedItem), by its permalink."""
+
+    model = None
+    limit = SITEMAP_LIMIT
+
+    def items(self):
+        return self.model.objects.published().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated"))["latest"]
