@@ -287,6 +287,8 @@ class Notice(PrintedItem):
             raise ValidationError("遗失声明至少要录入一件遗失的证件。", code="no_items")
         if self.kind == NoticeKind.WEDDING and not hasattr(self, "wedding"):
             raise ValidationError("结婚启事需要填写新郎、新娘和结婚日期。", code="no_couple")
+        if self.kind == NoticeKind.WEDDING and self.items.exists():
+            raise ValidationError("结婚启事不需要录入遗失证件。", code="wedding_items")
 
     def zone_phrases(self):
         return self.text[:PHRASE_LENGTH], [self.text]

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
-from notices.models import Notice
+from notices.models import LostItem, Notice
 from paper.models import Issue, printed_item_models
-from tests.factories import make_article, make_issue, make_notice, make_page
+from tests.factories import make_article, make_issue, make_notice, make_page, make_wedding_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,21 @@ def test_unpublishing_an_issue_hides_it():
     issue = make_issue()
     issue.unpublish()
     assert not Issue.objects.get(pk=issue.pk).is_published
+
+
+def test_a_wedding_is_published_with_its_couple_and_without_lost_items():
+    wedding = make_wedding_notice(status=Notice.Status.DRAFT)
+    wedding.publish()
+    assert Notice.objects.get(pk=wedding.pk).status == Notice.Status.PUBLISHED
+    wedding.unpublish()
+    LostItem.objects.create(notice=wedding, holder="张雨")
+    with pytest.raises(ValidationError) as error:
+        wedding.publish()
+    assert error.value.messages == ["结婚启事不需要录入遗失证件。"]
+    wedding.items.all().delete()
+    wedding.wedding.delete()
+    wedding = Notice.objects.get(pk=wedding.pk)
+    with pytest.raises(ValidationError) as error:
+        wedding.publish()
+    assert error.value.messages == ["结婚启事需要填写新郎、新娘和结婚日期。"]
+    assert Notice.objects.get(pk=wedding.pk).status == Notice.Status.DRAFT
