@@ -1,20 +1,22 @@
 """Check digits of the numbers printed in lost-certificate notices.
 
 Each function takes the number as typed and returns it in canonical form, or raises
-ValidationError with a message an editor can act on.
+ValidationError with a message an editor can act on. The arithmetic is python-stdnum's; the
+checks are run here, in our order and with our messages, because its ``validate()`` functions
+raise bare exceptions and are stricter than the standards in ways that would reject real
+notices (see each function).
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric, uscc
+from stdnum.iso7064 import mod_11_10
 
 from paper.text import normalize_text
 
-RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-RESIDENT_ID_CHECK = "10X98765432"
-
+# The characters GB 32100 allows in any position (no I, O, S, V, Z); named here because the
+# message lists the ones that are not.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
 def _compact(value):
@@ -22,22 +24,24 @@ def _compact(value):
 
 
 def validate_resident_id(value):
-    """An 18-character resident ID number (GB 11643): birth date and check character."""
+    """An 18-character resident ID number (GB 11643): birth date and check character.
+
+    Not ``ric.validate()``: it also requires the first six digits to be a county in its own
+    table for the birth year, and old or renumbered counties would then reject a genuine card.
+    """
     number = _compact(value)
     if len(number) != 18:
         raise ValidationError(f"居民身份证号码应为18位,现在是{len(number)}位。", code="length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError("居民身份证号码前17位应为数字,最后一位为数字或X。", code="chars")
     try:
-        datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
+        ric.get_birth_date(number)
+    except stdnum_exceptions.ValidationError:
         raise ValidationError(
             "居民身份证号码中的出生日期(第7至14位)不是有效日期。", code="birth_date"
         ) from None
-    total = sum(
-        int(digit) * weight for digit, weight in zip(number[:17], RESIDENT_ID_WEIGHTS, strict=True)
-    )
-    expected = RESIDENT_ID_CHECK[total % 11]
+    # calc_check_digit() takes the whole number and ignores its last character.
+    expected = ric.calc_check_digit(number)
     if number[17] != expected:
         raise ValidationError(
             f"居民身份证号码校验位不正确:按前17位计算,最后一位应为{expected}。请核对号码。",
@@ -47,7 +51,11 @@ def validate_resident_id(value):
 
 
 def validate_credit_code(value):
-    """An 18-character unified social credit code (GB 32100) and its check character."""
+    """An 18-character unified social credit code (GB 32100) and its check character.
+
+    Not ``uscc.validate()``: it requires the first eight characters to be digits, but the
+    registering authority (first character) may be a letter, such as Y for "other".
+    """
     code = _compact(value)
     if len(code) != 18:
         raise ValidationError(f"统一社会信用代码应为18位,现在是{len(code)}位。", code="length")
@@ -57,11 +65,8 @@ def validate_credit_code(value):
             f"统一社会信用代码中不能有字符:{'、'.join(bad)}(不使用 I、O、S、V、Z)。",
             code="chars",
         )
-    total = sum(
-        CREDIT_CODE_CHARS.index(char) * weight
-        for char, weight in zip(code[:17], CREDIT_CODE_WEIGHTS, strict=True)
-    )
-    expected = CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+    # calc_check_digit() weighs the first 17 characters and ignores the 18th.
+    expected = uscc.calc_check_digit(code)
     if code[17] != expected:
         raise ValidationError(
             f"统一社会信用代码校验位不正确:按前17位计算,最后一位应为{expected}。请核对号码。",
@@ -75,10 +80,6 @@ def registration_number_warning(value):
     number = _compact(value)
     if len(number) != 15 or not number.isdigit():
         return f"注册号一般为15位数字,现在是“{value}”。请核对。"
-    product = 10
-    for digit in number[:14]:
-        remainder = (product + int(digit)) % 10 or 10
-        product = remainder * 2 % 11
-    if (product + int(number[14])) % 10 != 1:
+    if not mod_11_10.is_valid(number):
         return f"注册号“{value}”的校验位与前14位不符,请核对是否抄错。"
     return ""

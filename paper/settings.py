@@ -234,6 +234,10 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Behind the reverse proxy (which DJANGO_HTTPS implies) every request comes from the proxy's
 # address; the reader's is the last one the proxy put in X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = env_flag("DJANGO_TRUST_X_FORWARDED_FOR", HTTPS)
+# Not axes' AXES_IPWARE_* settings: no django-ipware configuration takes exactly the last entry.
+# Strict, it drops any chain longer than the proxy count; lenient, it skips a bad last entry and
+# takes the client's own entry before it, and either way it prefers a public REMOTE_ADDR to a
+# private forwarded address (tests/paper/test_http.py has the cases).
 AXES_CLIENT_IP_CALLABLE = "paper.http.client_ip"
 
 # Public pages are cached whole for five minutes (the home page for one) in each worker's

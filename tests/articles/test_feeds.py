@@ -1,6 +1,7 @@
 from xml.etree import ElementTree
 
 import pytest
+from pytest_django.asserts import assertContains, assertInHTML
 
 from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
@@ -60,7 +61,8 @@ def test_each_entry_has_what_atom_requires_and_a_reader_needs(client):
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "记者 王晓"
     assert entry.findtext(f"{ATOM}summary") == "烟台港前三季度货物吞吐量同比增长。"
     content = entry.findtext(f"{ATOM}content")
-    assert "<h2>一、集装箱</h2>" in content and "<p>集装箱航线增至百条。</p>" in content
+    assertInHTML("<h2>一、集装箱</h2>", content)
+    assertInHTML("<p>集装箱航线增至百条。</p>", content)
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["要闻", "经济观察"]
 
 
@@ -79,7 +81,7 @@ def test_what_editors_type_is_escaped_and_control_characters_dropped(client):
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "<i>作者</i>"
     assert entry.findtext(f"{ATOM}summary") == "&lt;script&gt;alert(1)&lt;/script&gt;第一段"
     content = entry.findtext(f"{ATOM}content")
-    assert "<p>第二段 &amp; &lt;img src=x onerror=alert(1)&gt;</p>" in content
+    assertInHTML("<p>第二段 &amp; &lt;img src=x onerror=alert(1)&gt;</p>", content)
 
 
 def test_a_feed_per_page_name(client):
@@ -101,10 +103,17 @@ def test_a_feed_per_page_name(client):
 
 def test_page_links_its_names_feed(client):
     page = make_page(make_issue(), code="A01", name="要闻")
-    html = client.get(page.get_absolute_url()).content.decode()
-    assert 'type="application/atom+xml"' in html
-    assert 'href="/feeds/articles/%E8%A6%81%E9%97%BB/"' in html
-    assert 'href="/feeds/articles/"' in html and 'href="/feeds/notices/"' in html
+    response = client.get(page.get_absolute_url())
+    for title, href in [
+        ("烟台日报 · 要闻", "/feeds/articles/%E8%A6%81%E9%97%BB/"),
+        ("烟台日报 · 最新文章", "/feeds/articles/"),
+        ("烟台日报 · 最新公告", "/feeds/notices/"),
+    ]:
+        assertContains(
+            response,
+            f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}">',
+            html=True,
+        )
 
 
 @pytest.mark.parametrize("name", ["没有这个版", "草稿版"])
@@ -137,7 +146,12 @@ def test_feeds_run_a_fixed_number_of_queries(client, django_assert_num_queries):
 def test_a_page_name_with_a_slash_has_its_feed(client):
     page = make_page(make_issue(), code="A05", name="国内/国际")
     make_article(page, headline="国际新闻")
-    html = client.get(page.get_absolute_url()).content.decode()
+    response = client.get(page.get_absolute_url())
     href = "/feeds/articles/%E5%9B%BD%E5%86%85/%E5%9B%BD%E9%99%85/"
-    assert f'href="{href}"' in html
+    assertContains(
+        response,
+        '<link rel="alternate" type="application/atom+xml" title="烟台日报 · 国内/国际"'
+        f' href="{href}">',
+        html=True,
+    )
     assert titles(read_feed(client, href)) == ["国际新闻"]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from pytest_django.asserts import assertContains
 
 from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
@@ -66,9 +67,11 @@ def test_article_json_has_every_field_a_reader_sees(client, article):
 
 
 def test_article_page_links_its_json(client, article):
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert (
-        f'<link rel="alternate" type="application/json" href="/articles/{article.pk}.json">' in html
+    response = client.get(article.get_absolute_url())
+    assertContains(
+        response,
+        f'<link rel="alternate" type="application/json" href="/articles/{article.pk}.json">',
+        html=True,
     )
 
 
@@ -158,8 +161,13 @@ def test_bad_parameters_are_named_in_json(client, params, status, field):
 
 
 def test_list_page_links_its_json_with_the_same_filters(client):
-    html = client.get("/articles/", {"q": "港口", "page_code": "A01"}).content.decode()
-    assert 'href="/articles.json?q=%E6%B8%AF%E5%8F%A3&amp;page_code=A01"' in html
+    response = client.get("/articles/", {"q": "港口", "page_code": "A01"})
+    assertContains(
+        response,
+        '<link rel="alternate" type="application/json"'
+        ' href="/articles.json?q=%E6%B8%AF%E5%8F%A3&amp;page_code=A01">',
+        html=True,
+    )
 
 
 def test_json_runs_a_fixed_number_of_queries(client, django_assert_num_queries):

@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.db import connection
+from pytest_django.asserts import assertContains
 
 from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
@@ -19,16 +20,17 @@ def test_article_page_shows_everything_a_reader_needs(client, policy_article):
     response = client.get(policy_article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert (
-        '<h1 class="article-headline">中共中央 国务院关于深化产业工人队伍建设改革的意见</h1>'
-        in html
+    assertContains(
+        response,
+        '<h1 class="article-headline">中共中央 国务院关于深化产业工人队伍建设改革的意见</h1>',
+        html=True,
     )
-    assert "<h2>一、总体要求</h2>" in html
-    assert "<h2>九、加强组织领导,合力推进产业工人队伍建设改革</h2>" in html
+    assertContains(response, "<h2>一、总体要求</h2>", html=True)
+    assertContains(response, "<h2>九、加强组织领导,合力推进产业工人队伍建设改革</h2>", html=True)
     assert "新华社北京10月21日电" in html
     assert "鼓励大型企业制定技能人才发展战略" in html
-    assert 'href="/issues/2024-10-22/"' in html
-    assert 'href="/issues/2024-10-22/A01/"' in html
+    assertContains(response, '<a href="/issues/2024-10-22/">2024年10月22日</a>', html=True)
+    assertContains(response, '<a href="/issues/2024-10-22/A01/">A01 要闻</a>', html=True)
 
 
 def test_article_shows_kicker_subheadline_byline(client):
@@ -45,9 +47,13 @@ def test_article_links_previous_and_next_on_its_page(client):
     first = make_article(page, headline="第一篇", order=1)
     second = make_article(page, headline="第二篇", order=2)
     third = make_article(page, headline="第三篇", order=3)
-    html = client.get(second.get_absolute_url()).content.decode()
-    assert f'href="{first.get_absolute_url()}" rel="prev">← 上一篇 第一篇</a>' in html
-    assert f'href="{third.get_absolute_url()}" rel="next">下一篇 第三篇 →</a>' in html
+    response = client.get(second.get_absolute_url())
+    assertContains(
+        response, f'<a href="{first.get_absolute_url()}" rel="prev">← 上一篇 第一篇</a>', html=True
+    )
+    assertContains(
+        response, f'<a href="{third.get_absolute_url()}" rel="next">下一篇 第三篇 →</a>', html=True
+    )
 
 
 @pytest.mark.parametrize("pk", ["999999", "99999999999999999999"])
@@ -87,9 +93,13 @@ def test_list_keeps_filters_in_pagination_links(client):
     page = make_page()
     for n in range(25):
         make_article(page, headline=f"新闻{n}", source="新华社")
-    html = client.get("/articles/", {"source": "新华社"}).content.decode()
-    assert "共 25 篇文章" in html
-    assert 'href="?source=%E6%96%B0%E5%8D%8E%E7%A4%BE&amp;page=2"' in html
+    response = client.get("/articles/", {"source": "新华社"})
+    assert "共 25 篇文章" in response.content.decode()
+    assertContains(
+        response,
+        '<a href="?source=%E6%96%B0%E5%8D%8E%E7%A4%BE&amp;page=2" rel="next">下一页</a>',
+        html=True,
+    )
     second = client.get("/articles/", {"source": "新华社", "page": 2})
     assert len(second.context["article_list"]) == 5
 

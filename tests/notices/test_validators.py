@@ -70,3 +70,17 @@ def test_registration_number_check_digit_is_a_warning():
     assert registration_number_warning("110108000000016") == ""
     assert "校验位" in registration_number_warning("110108000000017")
     assert "15位" in registration_number_warning("11010800000001")
+
+
+@pytest.mark.parametrize("number", ["37065019900101123X", "370603199001011235"])
+def test_resident_id_region_code_is_not_looked_up(number):
+    """stdnum's ric.validate() rejects counties missing from its table; printed numbers stand."""
+    assert validate_resident_id(number) == number
+
+
+def test_credit_code_may_start_with_a_letter():
+    """Registering authority Y ("other") is a letter; stdnum's uscc.validate() wants digits."""
+    assert validate_credit_code("Y1370600MA3C00000J") == "Y1370600MA3C00000J"
+    with pytest.raises(ValidationError) as error:
+        validate_credit_code("Y1370600MA3C00000K")
+    assert "最后一位应为J" in error.value.messages[0]

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from pytest_django.asserts import assertContains
 
 from notices.models import Notice
 from tests.factories import make_archive, make_issue, make_notice, make_page
@@ -24,7 +25,8 @@ def id_card_notice():
 
 def test_notice_permalink_shows_text_items_date_page_and_reference(client, sample_issue):
     notice = Notice.objects.get(reference=VESSELS)
-    html = client.get(notice.get_absolute_url()).content.decode()
+    response = client.get(notice.get_absolute_url())
+    html = response.content.decode()
     assert notice.text in html
     for text in (
         VESSELS,
@@ -35,7 +37,9 @@ def test_notice_permalink_shows_text_items_date_page_and_reference(client, sampl
         "曲和林",
     ):
         assert text in html
-    assert f'href="{notice.get_proof_url()}"' in html
+    assertContains(
+        response, f'<a class="button" href="{notice.get_proof_url()}">打印登报证明</a>', html=True
+    )
 
 
 def test_wedding_notice_shows_couple_and_lunar_date(client, sample_issue):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.asserts import assertContains
 
 from articles.models import Article
 from paper.page_files import attach_page_file
@@ -47,6 +48,16 @@ def page_form(page, upload):
     }
 
 
+def zone_link(item, label):
+    """The preview's link to an article's or notice's change form, drawn as its zones."""
+    rects = "".join(
+        f'<rect x="{zone.left}" y="{zone.top}" width="{zone.width}" height="{zone.height}"/>'
+        for zone in item.zones.all()
+    )
+    url = f"/admin/{item._meta.app_label}/{item._meta.model_name}/{item.pk}/change/"
+    return f'<a href="{url}" aria-label="{label}"><title>{label}</title>{rects}</a>'
+
+
 def stored_files(media_root):
     return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
 
@@ -66,10 +77,14 @@ def test_editor_uploads_a_chinese_pdf_page_and_gets_images_and_zones(editor, pag
     zone = page.articles.get().zones.get()
     assert abs(float(zone.top) - 120 / 1190) < 0.01
 
-    change = editor.get(f"/admin/paper/page/{page.pk}/change/").content.decode()
-    assert f'src="/media/{page.image.name}"' in change
-    assert f'aria-label="文章:{HEADLINE}"' in change
-    assert page.file.name.rsplit("/", 1)[1] in change
+    change = editor.get(f"/admin/paper/page/{page.pk}/change/")
+    assertContains(
+        change,
+        f'<img src="/media/{page.image.name}" width="2000" height="2827" alt="A04 综合 版面图">',
+        html=True,
+    )
+    assertContains(change, zone_link(page.articles.get(), f"文章:{HEADLINE}"), html=True)
+    assert page.file.name.rsplit("/", 1)[1] in change.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -110,10 +125,11 @@ def test_article_form_draws_the_page_with_an_editable_zone(editor, page, render_
     article = page.articles.get()
     other = make_article(page, headline="同版的另一篇文章")
     other.zones.create(left="0.1", top="0.6", width="0.3", height="0.2")
-    html = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    response = editor.get(f"/admin/articles/article/{article.pk}/change/")
+    html = response.content.decode()
     assert 'data-zone-editor="zones"' in html
     assert "js/zone-editor.js" in html
-    assert 'aria-label="文章:同版的另一篇文章"' in html
+    assertContains(response, zone_link(other, "文章:同版的另一篇文章"), html=True)
     assert f'aria-label="文章:{HEADLINE}"' not in html  # its own zones are the form's rows
     assert 'name="zones-0-top"' in html
 
@@ -183,9 +199,9 @@ def test_zone_outside_the_page_is_refused(editor, page):
 def test_notice_form_has_the_zone_editor(editor, page, render_once):
     attach_page_file(page, chinese_page_pdf())
     notice = make_notice(page)
-    html = editor.get(f"/admin/notices/notice/{notice.pk}/change/").content.decode()
-    assert 'data-zone-editor="zones"' in html
-    assert f'aria-label="文章:{HEADLINE}"' in html
+    response = editor.get(f"/admin/notices/notice/{notice.pk}/change/")
+    assert 'data-zone-editor="zones"' in response.content.decode()
+    assertContains(response, zone_link(page.articles.get(), f"文章:{HEADLINE}"), html=True)
 
 
 def test_find_zones_action_fills_in_missing_zones(editor, page, render_once):

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django.asserts import assertContains
 
 from articles.models import Article
 from notices.models import Notice
@@ -173,10 +174,17 @@ def test_hostile_input_is_a_normal_page(client, q, path):
 def test_search_page_shows_highlighted_snippets_and_counts(client):
     article = make_article(headline="大国工匠", body="培养大国工匠和高技能人才。")
     make_notice(items=[{"holder": "工匠张三"}])
-    html = client.get("/search/", {"q": "工匠"}).content.decode()
+    response = client.get("/search/", {"q": "工匠"})
+    html = response.content.decode()
     assert "文章 1 条" in html and "公告 1 条" in html
-    assert "培养大国<mark>工匠</mark>和高技能人才。" in html
-    assert f'href="{article.get_absolute_url()}"' in html
+    assertContains(
+        response, '<p class="search-snippet">培养大国<mark>工匠</mark>和高技能人才。</p>', html=True
+    )
+    assertContains(
+        response,
+        f'<h2 class="search-result-title"><a href="{article.get_absolute_url()}">大国工匠</a></h2>',
+        html=True,
+    )
 
 
 def test_search_narrows_by_kind_and_date(client):

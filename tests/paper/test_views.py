@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains
 
 from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
@@ -46,9 +47,13 @@ def test_issue_page_links_previous_and_next_issue(client):
     make_issue(date=datetime.date(2024, 10, 21))
     make_issue(date=datetime.date(2024, 10, 22))
     make_issue(date=datetime.date(2024, 10, 23))
-    html = client.get("/issues/2024-10-22/").content.decode()
-    assert 'href="/issues/2024-10-21/" rel="prev"' in html
-    assert 'href="/issues/2024-10-23/" rel="next"' in html
+    response = client.get("/issues/2024-10-22/")
+    assertContains(
+        response, '<a href="/issues/2024-10-21/" rel="prev">← 上一期 2024年10月21日</a>', html=True
+    )
+    assertContains(
+        response, '<a href="/issues/2024-10-23/" rel="next">下一期 2024年10月23日 →</a>', html=True
+    )
 
 
 def test_draft_article_is_not_listed_on_its_page(client):
@@ -61,11 +66,16 @@ def test_draft_article_is_not_listed_on_its_page(client):
 
 
 def test_page_view_shows_its_articles_and_neighbours(client, sample_issue):
-    html = client.get("/issues/2024-10-22/A02/").content.decode()
+    response = client.get("/issues/2024-10-22/A02/")
+    html = response.content.decode()
     assert "第三轮第三批中央生态环保督察全部进驻" in html
     assert "中共中央 国务院" not in html.split("本版文章")[1].split("上一版")[0]
-    assert 'href="/issues/2024-10-22/A01/" rel="prev"' in html
-    assert 'href="/issues/2024-10-22/A03/" rel="next"' in html
+    assertContains(
+        response, '<a href="/issues/2024-10-22/A01/" rel="prev">← 上一版 A01 要闻</a>', html=True
+    )
+    assertContains(
+        response, '<a href="/issues/2024-10-22/A03/" rel="next">下一版 A03 公告 →</a>', html=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,15 +116,21 @@ def test_calendar_links_every_day_with_an_issue(client):
     make_issue(date=datetime.date(2024, 10, 22))
     make_issue(date=datetime.date(2024, 10, 23), is_published=False)
 
-    html = client.get("/issues/").content.decode()
-    assert 'href="/issues/2024-10-21/"' in html
-    assert 'href="/issues/2024-10-22/"' in html
-    assert "/issues/2024-10-23/" not in html
-    assert 'href="?year=2023"' in html
+    response = client.get("/issues/")
+    assertContains(
+        response, '<a href="/issues/2024-10-21/" aria-label="2024年10月21日">21</a>', html=True
+    )
+    assertContains(
+        response, '<a href="/issues/2024-10-22/" aria-label="2024年10月22日">22</a>', html=True
+    )
+    assert "/issues/2024-10-23/" not in response.content.decode()
+    assertContains(response, '<a href="?year=2023">2023年</a>', html=True)
 
-    html_2023 = client.get("/issues/?year=2023").content.decode()
-    assert 'href="/issues/2023-05-04/"' in html_2023
-    assert "/issues/2024-10-22/" not in html_2023
+    response_2023 = client.get("/issues/?year=2023")
+    assertContains(
+        response_2023, '<a href="/issues/2023-05-04/" aria-label="2023年5月4日">4</a>', html=True
+    )
+    assert "/issues/2024-10-22/" not in response_2023.content.decode()
 
 
 def test_date_jump_goes_to_the_issue_or_says_there_is_none(client):

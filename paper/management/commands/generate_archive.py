@@ -18,15 +18,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from stdnum.cn import ric, uscc
 
 from articles.models import Article
 from notices.models import DocumentType, LostItem, Notice
-from notices.validators import (
-    CREDIT_CODE_CHARS,
-    CREDIT_CODE_WEIGHTS,
-    RESIDENT_ID_CHECK,
-    RESIDENT_ID_WEIGHTS,
-)
+from notices.validators import CREDIT_CODE_CHARS
 from paper.fields import tsvector_literal
 from paper.models import Issue, Page
 from paper.search import search_fields
@@ -85,16 +81,13 @@ def seed_sentences():
 def resident_id(rng):
     body = f"370{rng.randint(600, 699)}{rng.randint(1950, 2005)}"
     body += f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    total = sum(int(d) * w for d, w in zip(body, RESIDENT_ID_WEIGHTS, strict=True))
-    return body + RESIDENT_ID_CHECK[total % 11]
+    # calc_check_digit() takes a whole number and ignores its last character.
+    return body + ric.calc_check_digit(body + "0")
 
 
 def credit_code(rng):
     body = "913706" + "".join(rng.choice(CREDIT_CODE_CHARS) for _ in range(11))
-    total = sum(
-        CREDIT_CODE_CHARS.index(c) * w for c, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True)
-    )
-    return body + CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+    return body + uscc.calc_check_digit(body)
 
 
 class Writer:
