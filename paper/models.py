@@ -110,10 +110,9 @@ class Issue(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Printed items carry their issue's date so that lists can be sorted by an index.
-        for relation in self._meta.related_objects:
-            if issubclass(relation.related_model, PrintedItem) and relation.field.name == "issue":
-                items = relation.related_model._base_manager.filter(issue=self)
-                items.exclude(pub_date=self.date).update(pub_date=self.date, updated=timezone.now())
+        for model in printed_item_models():
+            moved = model._base_manager.filter(issue=self).exclude(pub_date=self.date)
+            moved.update(pub_date=self.date, updated=timezone.now())
 
     def get_absolute_url(self):
         return reverse("paper:issue-detail", kwargs={"date": self.date})
