@@ -6,6 +6,7 @@ environment here, at the top; the defaults are the quick start (SQLite, debug
 off unless asked for).
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,13 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# The key of the digests by which an exact resident ID number finds its notice, so that the
+# search index and the number keys hold no ID (paper.text.resident_id_digest). Without it, a
+# key derived from the secret key; after changing either, run `manage.py rebuild_search_index`.
+RESIDENT_ID_KEY = (
+    os.environ.get("DJANGO_RESIDENT_ID_KEY")
+    or hashlib.sha256(f"resident-id-digest:{SECRET_KEY}".encode()).hexdigest()
+)
 
 ALLOWED_HOSTS = [
     host.strip()

@@ -4,10 +4,15 @@ Normalisation works character by character, so that the normal form of any part 
 a part of the normal form of the whole: whatever a reader copies out of a page finds that page.
 """
 
+import datetime
+import hashlib
+import hmac
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import opencc
+from django.conf import settings
 
 _to_simplified = opencc.OpenCC("t2s")
 
@@ -60,18 +65,124 @@ def compact_numbers(normalized):
     return found
 
 
-# An 18-character resident ID number standing alone (not inside a longer run of letters or digits).
-# Full-width digits count too: editors paste from word processors.
-RESIDENT_ID_PATTERN = re.compile(
-    r"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
-    r"([0-9０-９]{6})[0-9０-９]{8}([0-9０-９]{3}[0-9０-９XxＸｘ])"
-    r"(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
+# --- Resident ID numbers (居民身份证号码, GB 11643) ------------------------------------------
+#
+# One rule for every public output and for the search index: a run of digits, maybe written in
+# groups with spaces or dashes, maybe full-width, is (or contains, as its first 18 of 20 digits,
+# like a 残疾人证 number) a resident ID when it has a province's prefix and a real birth date.
+# The check character does not matter: a mistyped ID is still somebody's. The birth date is what
+# the mask hides (370602********1239); the first six and the last four stay readable.
+
+# The province-level codes of GB/T 2260 that open a resident ID.
+ID_PROVINCES = frozenset(
+    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37"}
+    | {"41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64"}
+    | {"65", "71", "81", "82", "83", "91"}
 )
+_DIGITS = "0-9\uff10-\uff19"
+_CHECK = "Xx\uff38\uff58"
+# A space or a dash between groups of digits, as people write long numbers.
+_SEPARATOR = "[ \u3000\\-\u2010-\u2015\u2212\uff0d]"
+_GROUP = rf"[{_DIGITS}]+[{_CHECK}]?"
+ID_RUN = re.compile(rf"(?<![{_DIGITS}]){_GROUP}(?:{_SEPARATOR}{_GROUP})*")
+ID_GROUP = re.compile(_GROUP)
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    """A resident ID found in a text: where it is, its digits, and the characters the mask hides."""
+
+    start: int
+    end: int
+    number: str  # canonical: ASCII digits, capital X; 15, 18 or 20 characters
+    hidden: tuple  # indices into the text of the birth-date digits
+
+    def numbers(self):
+        """The numbers an exact lookup finds it by: itself, and the ID inside a longer one."""
+        return (self.number, self.number[:18]) if len(self.number) == 20 else (self.number,)
+
+
+def _birth_date(digits):
+    try:
+        born = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return born if datetime.date(1900, 1, 1) <= born <= datetime.date.today() else None
+
+
+def resident_id_hidden_slice(number):
+    """The slice of a canonical number the mask hides, or None when it is not a resident ID."""
+    if number[:2] not in ID_PROVINCES:
+        return None
+    if len(number) == 20 and number[18:].isdigit():
+        number = number[:18]
+    if len(number) == 18:
+        if number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
+            return slice(6, 14) if _birth_date(number[6:14]) else None
+    elif len(number) == 15 and number.isdigit():
+        return slice(6, 12) if _birth_date("19" + number[6:12]) else None
+    return None
+
+
+def find_resident_ids(text):
+    """The resident IDs in ``text``, in order (see the rule above)."""
+    found = []
+    for run in ID_RUN.finditer(text or ""):
+        groups = list(ID_GROUP.finditer(run.group()))
+        first = 0
+        while first < len(groups):
+            match, digits, positions = None, "", []
+            for last in range(first, len(groups)):
+                group = groups[last]
+                for offset, char in enumerate(group.group()):
+                    digits += unicodedata.normalize("NFKC", char).upper()
+                    positions.append(run.start() + group.start() + offset)
+                if len(digits) > 20:
+                    break
+                hidden = resident_id_hidden_slice(digits)
+                if hidden:
+                    match = (last, digits, positions[hidden], positions)
+            if match is None:
+                first += 1
+                continue
+            last, digits, hidden, positions = match
+            found.append(ResidentId(positions[0], positions[-1] + 1, digits, tuple(hidden)))
+            first = last + 1
+    return found
 
 
 def mask_resident_ids(value):
-    """Show each resident ID number as its first 6 and last 4 characters: 370602********1239."""
-    return RESIDENT_ID_PATTERN.sub(lambda m: f"{m.group(1)}********{m.group(2)}", value or "")
+    """``value`` with the birth date of each resident ID hidden: 370602********1239."""
+    value = value or ""
+    hidden = {index for found in find_resident_ids(value) for index in found.hidden}
+    if not hidden:
+        return value
+    return "".join("*" if index in hidden else char for index, char in enumerate(value))
+
+
+def resident_id_digest(number):
+    """A keyed digest of a canonical number: what exact lookups compare, never the number."""
+    key = settings.RESIDENT_ID_KEY.encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def resident_id_digests(value):
+    """The digests that find ``value`` by each resident ID in it (see ``ResidentId.numbers``)."""
+    return {
+        resident_id_digest(number)
+        for found in find_resident_ids(value)
+        for number in found.numbers()
+    }
+
+
+def resident_id_lookup(value):
+    """The canonical number when ``value`` is, as a whole, a resident ID (or contains one as a
+    残疾人证 number does), else None: a lookup by it is an exact, rate-limited lookup."""
+    value = (value or "").strip()
+    found = find_resident_ids(value)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(value):
+        return found[0].number
+    return None
 
 
 def chinese_date(value):

@@ -200,8 +200,8 @@ def test_registration_number_on_a_licence_warns_but_is_accepted():
 def test_masking_shows_first_six_and_last_four():
     assert mask_resident_ids("号码:370602199001011239,声明") == "号码:370602********1239,声明"
     assert mask_resident_ids("11010519491231002X") == "110105********002X"
-    # Not an ID number: part of a longer code.
-    assert mask_resident_ids("A370602199001011239B") == "A370602199001011239B"
+    # An ID inside a longer code is still an ID (issue: resident ID numbers stay private).
+    assert mask_resident_ids("A370602199001011239B") == "A370602********1239B"
 
 
 def test_number_key_ignores_width_case_spaces_and_punctuation():
