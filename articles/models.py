@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from paper.models import PrintedItem, Zone
+from paper.text import mask_resident_ids
 
 # Roles printed before names in a byline (本报记者 王晓 通讯员 李明), longest first.
 BYLINE_ROLES = (
@@ -60,7 +61,8 @@ class Article(PrintedItem):
         ]
 
     def search_display(self):
-        return self.headline, " ".join(text for _, text in self.paragraphs())
+        headline, text = self.headline, " ".join(text for _, text in self.paragraphs())
+        return mask_resident_ids(headline), mask_resident_ids(text)
 
     def paragraphs(self):
         """The body as a list of (is_heading, text) pairs, blank lines separating paragraphs."""

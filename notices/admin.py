@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from paper.admin import PrintedItemAdmin, publishing_actions
-from paper.text import normalize_number
 
 from .models import (
     AdDeskPhone,
@@ -17,6 +16,7 @@ from .models import (
     NoticeZone,
     RateCategory,
     WeddingDetails,
+    number_condition,
 )
 
 
@@ -203,10 +203,11 @@ class NoticeAdmin(PrintedItemAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalize_number(search_term)
-        if key:
-            # Numbers match however they were typed: full-width, case, spaces, punctuation.
-            queryset |= self.model.objects.filter(items__number_key__contains=key)
+        condition = number_condition(search_term)
+        if condition:
+            # Numbers match however they were typed: full-width, case, spaces, punctuation; a
+            # resident ID whole (the keys hold it masked).
+            queryset |= self.model.objects.filter(condition)
             may_have_duplicates = True
         return queryset, may_have_duplicates
 

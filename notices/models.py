@@ -18,7 +18,14 @@ from paper.models import (
     Zone,
 )
 from paper.page_files import PHRASE_LENGTH
-from paper.text import chinese_date, mask_resident_ids, normalize_number
+from paper.text import (
+    chinese_date,
+    mask_resident_ids,
+    normalize_number,
+    number_keys,
+    resident_id_digest,
+    resident_id_lookup,
+)
 
 from . import validators
 
@@ -171,10 +178,22 @@ class NoticeQuerySet(PrintedItemQuerySet):
         return self.prefetch_related("revisions")
 
     def with_number(self, number):
-        key = normalize_number(number)
-        if not key:
-            return self.none()
-        return self.filter(items__number_key__contains=key).distinct()
+        """Notices with an item whose number contains ``number``, however it was typed.
+
+        A resident ID is matched whole, by its digest, and nothing else can reach the digits the
+        mask hides: the keys hold IDs masked.
+        """
+        condition = number_condition(number)
+        return self.filter(condition).distinct() if condition else self.none()
+
+
+def number_condition(number, prefix="items__"):
+    """The condition on lost items (through ``prefix``) that ``with_number()`` filters by."""
+    resident_id = resident_id_lookup(number)
+    if resident_id:
+        return models.Q(**{f"{prefix}number_digests__contains": resident_id_digest(resident_id)})
+    key = normalize_number(number)
+    return models.Q(**{f"{prefix}number_key__contains": key}) if key else None
 
 
 class Notice(PrintedItem):
@@ -470,7 +489,9 @@ class LostItem(models.Model):
         help_text="见报时的名称,例如 置换保证金收款收据;留空则用证件类型的名称。",
     )
     number = models.CharField("号码", max_length=100, blank=True)
+    # What readers' lookups compare (see paper.text.number_keys): never a whole resident ID.
     number_key = models.CharField(max_length=100, editable=False, default="", db_index=True)
+    number_digests = models.CharField(max_length=200, editable=False, default="")
     issuer = models.CharField("开具或发证单位", max_length=100, blank=True)
     issued_on = models.DateField("开具日期", null=True, blank=True)
     amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2, null=True, blank=True)
@@ -500,7 +521,7 @@ class LostItem(models.Model):
         return f"{self.holder} {self.name}"
 
     def save(self, *args, **kwargs):
-        self.number_key = normalize_number(self.number)
+        self.number_key, self.number_digests = number_keys(self.number)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -542,9 +563,15 @@ class LostItem(models.Model):
             if warning:
                 found.append(warning)
         if self.number_key:
+            # The same resident ID by its digests; any other number by its key.
+            same = (
+                {"items__number_digests": self.number_digests}
+                if self.number_digests
+                else {"items__number_key": self.number_key}
+            )
             earlier = (
                 Notice.objects.published()
-                .filter(items__number_key=self.number_key)
+                .filter(**same)
                 .exclude(pk=self.notice_id)
                 .order_by("-pub_date")
                 .first()

@@ -30,9 +30,17 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from .fields import quote_lexeme
-from .text import compact_numbers, normalize_text
+from .text import (
+    compact_numbers,
+    find_resident_ids,
+    mask_resident_ids,
+    normalize_text,
+    resident_id_digest,
+    resident_id_digests,
+)
 
 NUMBER_MARK = "\ue000"  # a private-use character: normalised text never contains one
+ID_MARK = "\ue001"  # before the keyed digest of a resident ID number (paper.text)
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 MIN_NUMBER_LENGTH = 4
@@ -66,13 +74,18 @@ def document_tokens(normalized_text, numbers):
 
 
 def search_fields(*parts):
-    """The values of a document's search columns, from the texts that make it up."""
-    normalized = "\n".join(normalize_text(part) for part in parts if part)
+    """The values of a document's search columns, from the texts that make it up.
+
+    Resident ID numbers go in masked, as readers see them, so that no substring of the columns
+    holds a hidden digit; each is found whole by its keyed digest, one token of its own.
+    """
+    normalized = "\n".join(normalize_text(mask_resident_ids(part)) for part in parts if part)
     numbers = compact_numbers(normalized)
+    digests = sorted({ID_MARK + digest for part in parts for digest in resident_id_digests(part)})
     return {
         "search_text": normalized,
-        "search_numbers": " ".join(numbers),
-        "search_tokens": document_tokens(normalized, numbers),
+        "search_numbers": " ".join([*numbers, *digests]),
+        "search_tokens": document_tokens(normalized, numbers) | set(digests),
     }
 
 
@@ -84,6 +97,12 @@ def _term_tokens(text):
 class Term:
     text: str
     number: str = ""
+    digest: bool = False  # the text is a resident ID's digest token: it matches whole or not
+
+    @classmethod
+    def for_resident_id(cls, number):
+        """The exact lookup of a resident ID number (canonical, see paper.text)."""
+        return cls(ID_MARK + resident_id_digest(number), digest=True)
 
     @classmethod
     def parse(cls, raw):
@@ -97,6 +116,8 @@ class Term:
 
     def alternatives(self):
         """(tokens, needs substring check) for the text and, for numbers, the compact form."""
+        if self.digest:
+            return [([self.text], False)]
         found = [(_term_tokens(self.text), len(self.text) > 2)]
         if self.number:
             tokens = [NUMBER_MARK + t for t in _term_tokens(self.number)]
@@ -112,6 +133,8 @@ class Term:
         return " | ".join(alternatives)
 
     def substring_q(self):
+        if self.digest:
+            return Q(search_numbers__contains=self.text)
         condition = Q(search_text__contains=self.text)
         if self.number:
             condition |= Q(search_numbers__contains=self.number)
@@ -134,9 +157,15 @@ class SearchQuery:
 
     @classmethod
     def parse(cls, q):
-        words = normalize_text((q or "")[:MAX_QUERY_LENGTH]).split()
-        terms = list(dict.fromkeys(Term.parse(word) for word in words))[:MAX_TERMS]
-        return cls(terms)
+        """The terms of ``q``: its words, and each resident ID in it (however it is written,
+        spaces included) as an exact lookup, the only way a hidden digit is ever compared."""
+        q = (q or "")[:MAX_QUERY_LENGTH]
+        ids = find_resident_ids(q)
+        for found in reversed(ids):
+            q = q[: found.start] + " " + q[found.end :]
+        terms = [Term.for_resident_id(found.number) for found in ids]
+        terms += [Term.parse(word) for word in normalize_text(q).split()]
+        return cls(list(dict.fromkeys(terms))[:MAX_TERMS])
 
     def __bool__(self):
         return bool(self.terms)

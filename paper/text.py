@@ -42,9 +42,10 @@ def normalize_number(value):
     """A document number as a search key: normalised, without spaces or punctuation.
 
     ``(鲁烟)船登(籍)(2024)YZ-000135号`` becomes ``鲁烟船登籍2024yz000135号``, so that
-    ``（鲁烟）船登`` and ``yz-000135`` both find it.
+    ``（鲁烟）船登`` and ``yz-000135`` both find it. The mask's ``*`` stays, so that a masked
+    resident ID (see below) keeps its hidden digits apart from the shown ones.
     """
-    return "".join(char for char in normalize_text(value) if char.isalnum())
+    return "".join(char for char in normalize_text(value) if char.isalnum() or char == "*")
 
 
 # Letters and digits joined by the punctuation or spaces that numbers are printed with.
@@ -173,6 +174,14 @@ def resident_id_digests(value):
         for found in find_resident_ids(value)
         for number in found.numbers()
     }
+
+
+def number_keys(number):
+    """What finds a document number: its key as readers may type it, with any resident ID in it
+    masked, and the keyed digests that find it by such an ID exactly (space-separated)."""
+    return normalize_number(mask_resident_ids(number)), " ".join(
+        sorted(resident_id_digests(number))
+    )
 
 
 def resident_id_lookup(value):

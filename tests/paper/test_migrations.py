@@ -293,3 +293,72 @@ def test_search_migrations_fill_existing_rows_as_the_live_code_would(before_sear
             definition.endswith("USING gin (search_tokens)") for definition in indexes.values()
         )
         assert statistics == dict.fromkeys(tables, 1000)
+
+
+MASKING = "notices.migrations.0008_resident_ids_masked"
+BEFORE_MASKING = [("notices", "0007_printed_item"), ("articles", "0006_printed_item")]
+ID_TEXTS = [
+    "张建国遗失居民身份证,号码:370602199001011239,声明作废。",
+    "号码 370602 1990 0101 1239、３７０６０２１９９００１０１１２３９、11010519491231002x",
+    "残疾人证号37060219900101123912,旧证号370602900101123;存折6222021234567890123",
+]
+
+
+@pytest.fixture
+def before_masking(transactional_db):
+    try:
+        MigrationExecutor(connection).migrate(BEFORE_MASKING)
+        yield applied_state().apps
+    finally:
+        migrate_to_latest()
+
+
+def test_frozen_id_rule_gives_what_the_live_one_gives_today(monkeypatch):
+    """The masking migration's copy computes what paper.text and paper.search compute today
+    (see test_frozen_tokenizer_gives_what_the_live_one_gives_today for when this changes)."""
+    from paper.text import number_keys
+
+    frozen = importlib.import_module(MASKING)
+    monkeypatch.setattr(frozen, "tsvector_literal", set)
+    for parts in [[text] for text in ID_TEXTS + TEXTS] + [ID_TEXTS]:
+        values = search_fields(*parts)
+        assert frozen.search_fields(*parts, postgresql=True) == values
+        for text in parts:
+            assert (frozen.number_key(text), " ".join(sorted(frozen.digests(text)))) == (
+                number_keys(text)
+            )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_masking_migration_takes_the_ids_out_of_existing_rows(before_masking, monkeypatch):
+    monkeypatch.setattr(importlib.import_module(MASKING), "BATCH_SIZE", 2)
+    old = before_masking
+    issue = old.get_model("paper", "Issue").objects.create(
+        date=datetime.date(2024, 10, 22), is_published=True
+    )
+    page = old.get_model("paper", "Page").objects.create(issue=issue, code="A03", order=3)
+    common = {"issue": issue, "page": page, "pub_date": issue.date, "status": "published"}
+    for number, text in enumerate(ID_TEXTS, start=1):
+        # As the code before the migration stored them: the numbers whole everywhere.
+        notice = old.get_model("notices", "Notice").objects.create(
+            **common, reference=f"YT20241022-{number:03d}", text=text, search_text=text
+        )
+        old.get_model("notices", "LostItem").objects.create(
+            notice=notice, holder="张建国", number=text, number_key=text
+        )
+        old.get_model("articles", "Article").objects.create(
+            **common, headline=f"通报{number}", body=text, search_text=text
+        )
+
+    migrate_to_latest()
+
+    assert search_columns(Article) == live_search_columns(Article)
+    assert search_columns(Notice) == live_search_columns(Notice)
+    for item in Notice.objects.get(reference="YT20241022-001").items.all():
+        assert "19900101" not in item.number_key
+    assert Notice.objects.with_number("370602199001011239").count() == 3
+    assert Notice.objects.with_number("37060219900101123912").count() == 1
+    assert Notice.objects.search("370602 19900101 1239").count() == 3
+    assert Notice.objects.search("3706021990").count() == 0
+    assert Article.objects.search("３７０６０２１９９００１０１１２３９").count() == 3
+    assert Article.objects.search("11010519491231002X").count() == 1

@@ -26,7 +26,7 @@ from notices.validators import CREDIT_CODE_CHARS
 from paper.fields import tsvector_literal
 from paper.models import Issue, Page
 from paper.search import search_fields
-from paper.text import normalize_number
+from paper.text import number_keys
 
 SAMPLE_EXPORT = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"
 
@@ -210,7 +210,7 @@ class Writer:
                 )
                 for order, (holder, type_id, _, number) in enumerate(lost, start=1):
                     items.append(
-                        (notice_id, holder, type_id, number, normalize_number(number), order, 1)
+                        (notice_id, holder, type_id, number, *number_keys(number), order, 1)
                     )
         return articles, notices, items
 
@@ -223,7 +223,9 @@ NOTICE_COLUMNS = (
     'id, kind, issue_id, page_id, pub_date, "order", reference, text, fee, status, needs_review, '
     "review_note, created, updated, search_text, search_numbers, search_tokens"
 )
-ITEM_COLUMNS = 'notice_id, holder, document_type_id, number, number_key, "order", quantity'
+ITEM_COLUMNS = (
+    'notice_id, holder, document_type_id, number, number_key, number_digests, "order", quantity'
+)
 TEXT_DEFAULTS = {
     Article: ["kicker", "subheadline", "dateline", '"column"'],
     Notice: [],
