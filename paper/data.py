@@ -5,6 +5,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import JsonResponse
 from django.utils import timezone
 
+from .text import masked_query
+
 
 def datetime_data(value):
     """A timestamp in Beijing time, ISO 8601: 2024-10-22T08:00:00+08:00."""
@@ -31,7 +33,7 @@ def paginated_data(request, page_obj, item_data):
     """A page of a filtered list: counts, links to the neighbouring pages, the items."""
 
     def link(number):
-        query = request.GET.copy()
+        query = masked_query(request.GET)
         query["page"] = number
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 

@@ -309,8 +309,15 @@ class PrintedItem(Searchable):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         if self.page_id and self.issue_id and self.page.issue_id != self.issue_id:
-            raise ValidationError({"page": "所选版面不属于这一期报纸。"})
+            errors["page"] = "所选版面不属于这一期报纸。"
+        if self.status == PrintedStatus.PUBLISHED and self.needs_review:
+            # What an import could not read may hold what must not go out (an ID number in a
+            # bulletin read as an article): an editor looks first.
+            errors["status"] = "标为“待核对”的内容不能发布:请核对后取消“待核对”,再发布。"
+        if errors:
+            raise ValidationError(errors)
 
     def publish(self):
         """Publish through the rules the admin form keeps, stamping ``updated``.

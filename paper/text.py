@@ -184,6 +184,14 @@ def number_keys(number):
     )
 
 
+def masked_query(query):
+    """A copy of a QueryDict with every value masked: for links and inputs that show it back."""
+    masked = query.copy()
+    for key, values in query.lists():
+        masked.setlist(key, [mask_resident_ids(value) for value in values])
+    return masked
+
+
 def resident_id_lookup(value):
     """The canonical number when ``value`` is, as a whole, a resident ID (or contains one as a
     残疾人证 number does), else None: a lookup by it is an exact, rate-limited lookup."""

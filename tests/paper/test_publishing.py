@@ -142,3 +142,59 @@ def test_a_wedding_is_published_with_its_couple_and_without_lost_items():
         wedding.publish()
     assert error.value.messages == ["结婚启事需要填写新郎、新娘和结婚日期。"]
     assert Notice.objects.get(pk=wedding.pk).status == Notice.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("make", "url"),
+    [
+        (
+            lambda: make_article(status=Article.Status.DRAFT, needs_review=True),
+            "/admin/articles/article/",
+        ),
+        (
+            lambda: make_notice(status=Notice.Status.DRAFT, needs_review=True),
+            "/admin/notices/notice/",
+        ),
+    ],
+)
+def test_flagged_items_are_not_published_until_the_flag_is_cleared(editor, make, url):
+    item = make()
+    response = editor.post(url, {"action": "publish", "_selected_action": [item.pk]}, follow=True)
+    item.refresh_from_db()
+    assert item.status == item.Status.DRAFT
+    [refused, done] = [str(m) for m in response.context["messages"]]
+    assert str(item) in refused and "待核对" in refused
+    assert done.startswith("已发布 0 ")
+    # Nor through the form: the editor clears the flag first.
+    with pytest.raises(ValidationError) as error:
+        item.publish()
+    assert "status" in error.value.message_dict
+    item.needs_review = False
+    item.save()
+    item.publish()
+    assert type(item).objects.get(pk=item.pk).status == item.Status.PUBLISHED
+
+
+def test_the_article_form_refuses_to_publish_a_flagged_article(editor):
+    article = make_article(status=Article.Status.DRAFT, needs_review=True, review_note="第3行")
+    page = article.page
+    data = {
+        "issue": article.issue_id,
+        "page": page.pk,
+        "order": 1,
+        "status": "published",
+        "headline": article.headline,
+        "body": article.body,
+        "needs_review": "on",
+        "review_note": article.review_note,
+        "zones-TOTAL_FORMS": 0,
+        "zones-INITIAL_FORMS": 0,
+    }
+    response = editor.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "标为“待核对”的内容不能发布" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    del data["needs_review"]
+    response = editor.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
