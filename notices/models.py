@@ -367,6 +367,7 @@ class Notice(PrintedItem):
             parties = [wedding.groom, wedding.bride] if wedding else []
         else:
             parties = list(dict.fromkeys(item.holder for item in self.items.all()))
+        parties = [mask_resident_ids(party) for party in parties]
         if len(parties) > 3:
             return f"{kind}:{'、'.join(parties[:3])}等"
         if parties:

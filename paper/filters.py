@@ -7,6 +7,27 @@ shows them (a notice's 类型 before the dates).
 import django_filters
 from django import forms
 
+from .text import LONG_NUMBER
+
+
+class PublicTextFilter(django_filters.CharFilter):
+    """``icontains`` on a text field, which never compares the digits a resident ID's mask hides.
+
+    The search columns hold IDs masked; a plain text field holds them as typed (a holder's name
+    that came in with the number). So a value with digits does not match a field that holds a
+    long number: no substring of a hidden birth date can be tried against it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "icontains")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and any(char.isdigit() for char in value):
+            qs = qs.exclude(**{f"{self.field_name}__regex": LONG_NUMBER})
+        return qs
+
 
 def date_range(field_name="pub_date"):
     """起始日期 and 截止日期, both inclusive: ``date_from, date_to = date_range()``."""

@@ -86,6 +86,9 @@ _CHECK = "Xx\uff38\uff58"
 _SEPARATOR = "[ \u3000\\-\u2010-\u2015\u2212\uff0d]"
 _GROUP = rf"[{_DIGITS}]+[{_CHECK}]?"
 ID_RUN = re.compile(rf"(?<![{_DIGITS}]){_GROUP}(?:{_SEPARATOR}{_GROUP})*")
+# Whatever may hold a resident ID, as a pattern PostgreSQL and SQLite both read: fifteen
+# characters or more of digits and separators, from a digit to a digit or X.
+LONG_NUMBER = rf"[{_DIGITS}](?:[{_DIGITS}]|{_SEPARATOR}){{13,}}[{_DIGITS}{_CHECK}]"
 ID_GROUP = re.compile(_GROUP)
 
 

@@ -81,3 +81,66 @@ def test_digests_are_keyed_and_cover_the_id_inside_a_longer_number(settings):
     before = resident_id_digest(number)
     settings.RESIDENT_ID_KEY = "another key"
     assert resident_id_digest(number) != before
+
+
+@pytest.fixture
+def twins(db):
+    """Two published notices and two articles whose IDs differ only in the hidden digits."""
+    from tests.factories import make_article, make_notice, make_page
+
+    page = make_page(code="A03", name="公告")
+    made = []
+    for born in ("19900101", "19911231"):
+        number = f"370602{born}1239"
+        notice = make_notice(
+            page,
+            items=[{"holder": f"王建国{number}", "number": number, "document_type": "身份证"}],
+        )
+        article = make_article(page, headline=f"通报 {number}", byline=f"记者 {number}")
+        made.append((notice, article))
+    return made
+
+
+PROBES = ["3706021990", "19900101", "0602199", "370602 1990", "９０", "1990 0101", "19911231"]
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_no_probe_tells_the_twins_apart(client, twins, probe):
+    (first, first_article), (second, second_article) = twins
+    for url, params, key in [
+        ("/notices/", {"number": probe}, "notice_list"),
+        ("/notices/", {"holder": probe}, "notice_list"),
+        ("/notices/", {"q": f"王建国 {probe}"}, "notice_list"),
+        ("/articles/", {"q": probe}, "article_list"),
+        ("/articles/", {"author": probe}, "article_list"),
+    ]:
+        found = {item.pk for item in client.get(url, params).context[key]}
+        pair = (
+            {first.pk, second.pk}
+            if key == "notice_list"
+            else {
+                first_article.pk,
+                second_article.pk,
+            }
+        )
+        assert found & pair in (set(), pair), (url, params)
+    results = client.get("/search/", {"q": probe}).context.get("results", [])
+    found = {(result["kind"], result["document"].pk) for result in results}
+    assert len(found) in (0, 4), probe
+
+
+def test_the_exact_number_finds_its_notice_and_only_it(client, twins):
+    (first, first_article), (second, _) = twins
+    for typed in (
+        "370602199001011239",
+        "370602 19900101 1239",
+        "３７０６０２１９９００１０１１２３９",
+    ):
+        listed = client.get("/notices/", {"number": typed}).context["notice_list"]
+        assert [n.pk for n in listed] == [first.pk]
+        results = client.get("/search/", {"q": typed}).context["results"]
+        found = {(result["kind"], result["document"].pk) for result in results}
+        assert found == {("notices", first.pk), ("articles", first_article.pk)}
+    # What the mask shows finds both.
+    listed = client.get("/notices/", {"q": "370602********1239"}).context["notice_list"]
+    assert {n.pk for n in listed} == {first.pk, second.pk}
