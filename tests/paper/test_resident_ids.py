@@ -144,3 +144,20 @@ def test_the_exact_number_finds_its_notice_and_only_it(client, twins):
     # What the mask shows finds both.
     listed = client.get("/notices/", {"q": "370602********1239"}).context["notice_list"]
     assert {n.pk for n in listed} == {first.pk, second.pk}
+
+
+def test_a_new_digest_key_needs_the_keys_rebuilt(client, twins, settings):
+    from django.core.management import call_command
+
+    (first, first_article), _ = twins
+    settings.RESIDENT_ID_KEY = "a new key"
+    number = {"number": "370602199001011239"}
+    assert list(client.get("/notices/", number).context["notice_list"]) == []
+    call_command("rebuild_number_keys", verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)
+    assert [n.pk for n in client.get("/notices/", number).context["notice_list"]] == [first.pk]
+    results = client.get("/search/", {"q": number["number"]}).context["results"]
+    assert {(r["kind"], r["document"].pk) for r in results} == {
+        ("notices", first.pk),
+        ("articles", first_article.pk),
+    }
