@@ -34,11 +34,11 @@ def notice_data(notice, request):
 
 def item_data(item):
     return {
-        "holder": item.holder,
+        "holder": mask_resident_ids(item.holder),
         "document_type": item.document_type.name if item.document_type else None,
-        "document_name": item.name,
+        "document_name": mask_resident_ids(item.name),
         "number": item.masked_number(),
-        "issuer": item.issuer,
+        "issuer": mask_resident_ids(item.issuer),
         "issued_on": item.issued_on.isoformat() if item.issued_on else None,
         "amount": f"{item.amount:f}" if item.amount is not None else None,
         "other_identifier": mask_resident_ids(item.other_identifier),
