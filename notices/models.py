@@ -200,6 +200,8 @@ class Notice(PrintedItem):
     """A classified notice as printed: a lost-certificate declaration, a wedding, another notice."""
 
     Kind = NoticeKind
+    # Lost-certificate notices print the holder's ID number: a scan of their page is covered.
+    carries_resident_ids = True
 
     # How the next save describes its change if it changes the wording of a public notice
     # (see NoticeRevision); the admin sets them from its correction fields.

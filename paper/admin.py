@@ -5,19 +5,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from .models import Issue, Page, printed_item_models
-from .page_files import attach_page_file, find_zones
+from .models import Issue, Page, PageRedaction, printed_item_models
+from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
 
 
-def page_zones_preview(page, *, editable_prefix=None, leave_out=None):
+def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=""):
     """The page image with its zones drawn, each a link to its article or notice in the admin.
 
     With ``editable_prefix`` (an inline formset's prefix) the zones of that formset are drawn by
     static/js/zone-editor.js, to be moved, resized and added with the mouse; ``leave_out``
-    (an article or notice) is then left out of the zones drawn here.
+    (an article or notice) is then left out of the zones drawn here. ``help_text`` replaces
+    the sentence that says what the editable boxes are.
     """
     if page is None or not page.has_image:
         return "版面还没有图片:在“版面”中上传这一版的 PDF 或扫描图后,这里会显示版面图和热区。"
@@ -36,7 +38,12 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None):
                     "zones": item.zones.all(),
                 }
             )
-    context = {"page": page, "shown": shown, "editable_prefix": editable_prefix}
+    context = {
+        "page": page,
+        "shown": shown,
+        "editable_prefix": editable_prefix,
+        "help_text": help_text,
+    }
     return render_to_string("admin/page_zones.html", context)
 
 
@@ -127,12 +134,18 @@ class IssueAdmin(admin.ModelAdmin):
         return issue.page_count
 
 
+class PageRedactionInline(admin.TabularInline):
+    model = PageRedaction
+    extra = 0
+    fields = ["left", "top", "width", "height"]
+
+
 class PageAdminForm(forms.ModelForm):
     upload = forms.FileField(label="上传版面文件", required=False)
 
     class Meta:
         model = Page
-        fields = ["issue", "code", "name", "order"]
+        fields = ["issue", "code", "name", "order", "needs_redaction"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +167,7 @@ class PageAdminForm(forms.ModelForm):
             )
         data = upload.read()
         try:
-            self.rendered = render(data)
+            self.rendered = render(data, self.instance.redaction_boxes())
         except PageFileError as error:
             raise ValidationError(f"{upload.name}:{error}", code="bad_page_file") from error
         self.page_data = data
@@ -164,25 +177,43 @@ class PageAdminForm(forms.ModelForm):
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
     form = PageAdminForm
-    list_display = ["code", "name", "issue", "order", "has_image"]
+    list_display = ["code", "name", "issue", "order", "has_image", "needs_redaction"]
     list_select_related = ["issue"]
-    list_filter = ["issue__is_published"]
+    list_filter = ["needs_redaction", "issue__is_published"]
     date_hierarchy = "issue__date"
     search_fields = ["code", "name", "issue__date"]
     autocomplete_fields = ["issue"]
     ordering = ["-issue__date", "order"]
-    readonly_fields = ["stored_file", "zones_on_page"]
+    readonly_fields = ["stored_file", "public_file_link", "redaction_checked", "zones_on_page"]
     fieldsets = [
         (None, {"fields": ["issue", ("code", "name", "order")]}),
-        ("版面文件与热区", {"fields": ["upload", "stored_file", "zones_on_page"]}),
+        (
+            "版面文件与热区",
+            {"fields": ["upload", "stored_file", "public_file_link", "zones_on_page"]},
+        ),
+        ("遮盖身份证号", {"fields": ["needs_redaction", "redaction_checked"]}),
     ]
+    inlines = [PageRedactionInline]
     actions = ["find_page_zones"]
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
+        js = ["js/zone-editor.js"]
 
     def save_model(self, request, obj, form, change):
+        if "needs_redaction" in form.changed_data and not obj.needs_redaction:
+            # The editor has covered the scan, or found nothing to cover: the check is recorded,
+            # so that rendering it again does not set the flag again.
+            obj.redaction_checked = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Attach the upload, or render the page again when its boxes or its flag changed.
+
+        This runs after the inlines are saved, so the boxes drawn in the same form are covered.
+        """
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         if form.rendered:
             zones = attach_page_file(obj, form.page_data, form.rendered)
             self.message_user(
@@ -190,26 +221,57 @@ class PageAdmin(admin.ModelAdmin):
                 f"{obj.code} 版已生成阅读图和缩略图;从文字层找到热区 {zones} 个。",
                 messages.SUCCESS,
             )
+        elif obj.file and (
+            "needs_redaction" in form.changed_data
+            or any(formset.has_changed() for formset in formsets if formset.model is PageRedaction)
+        ):
+            try:
+                render_stored_page(obj, force=True)
+            except (PageFileError, OSError) as error:
+                self.message_user(request, f"{obj}:{error}", messages.ERROR)
+                return
+            self.message_user(request, f"{obj.code} 版的图片已按遮盖框重新生成。", messages.SUCCESS)
 
     @admin.display(description="版面图", boolean=True)
     def has_image(self, page):
         return page.has_image
 
-    @admin.display(description="已附文件")
+    @admin.display(description="已附文件(原件)")
     def stored_file(self, page):
         if not page.file:
             return "还没有文件。"
         return format_html(
-            '<a href="{}">{}</a>({}×{} 像素的阅读图)',
+            '<a href="{}">{}</a>({}×{} 像素的阅读图)。原件未遮盖身份证号,只供编辑使用。',
             page.file.url,
             page.file.name.rsplit("/", 1)[-1],
             page.image_width,
             page.image_height,
         )
 
-    @admin.display(description="版面图与热区")
+    @admin.display(description="读者下载的 PDF")
+    def public_file_link(self, page):
+        if not page.public_file:
+            return "没有(扫描图没有 PDF)。" if page.file else "还没有文件。"
+        if page.public_file.name == page.file.name:
+            return "与原件相同:文字层中没有找到身份证号,也没有遮盖框。"
+        return format_html(
+            '<a href="{}">{}</a>(已涂黑身份证号的出生日期部分,文字层中也已删去)',
+            page.public_file.url,
+            page.public_file.name.rsplit("/", 1)[-1],
+        )
+
+    @admin.display(description="版面图、热区与遮盖框")
     def zones_on_page(self, page):
-        return page_zones_preview(page if page.pk else None)
+        if not page.pk:
+            return page_zones_preview(None)
+        return page_zones_preview(
+            page,
+            editable_prefix="redactions",
+            help_text="红框是遮盖框,保存后在阅读图、缩略图和读者下载的 PDF 上涂黑:"
+            "在图上空白处拖动画出新框,拖动红框移动它,拖动右下角改变大小;"
+            "勾选下面“遮盖框”中的“删除”去掉一个框。文字层中找到的身份证号已自动涂黑。"
+            "灰框是本版文章和公告的热区,点击可打开。",
+        )
 
     @admin.action(
         description="从 PDF 文字层识别热区(只为还没有热区的文章和公告)", permissions=["change"]

@@ -163,6 +163,10 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(issue__is_published=True)
 
+    def unchecked_scans(self):
+        """Pages whose file has no text layer to find ID numbers by, unchecked by an editor."""
+        return self.exclude(file="").filter(has_text_layer=False, redaction_checked=None)
+
 
 class Page(models.Model):
     """A page (版面) of an issue."""
@@ -175,8 +179,9 @@ class Page(models.Model):
     )
     name = models.CharField("版名", max_length=40, blank=True, help_text="例如 要闻、公告。")
     order = models.PositiveSmallIntegerField("顺序", default=0, help_text="版面在这一期中的顺序。")
-    # The file as printed and the images rendered from it; paper.page_files writes all five
-    # together, under names made from the file's digest.
+    # The file as printed and the images rendered from it; paper.page_files writes them all
+    # together, under names made from digests. The images, the thumbnail and ``public_file``
+    # are what readers get, with the ID numbers covered; ``file`` is the original, for staff.
     file = models.FileField(
         "版面文件",
         max_length=200,
@@ -184,10 +189,33 @@ class Page(models.Model):
         editable=False,
         help_text="这一版印刷用的 PDF(只有一页),或扫描图(PNG、JPEG、TIFF)。",
     )
+    public_file = models.FileField(
+        "公开的 PDF",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="读者下载的 PDF:身份证号的出生日期部分已涂黑,文字层中也已删去。",
+    )
     image = models.FileField("阅读图", max_length=200, blank=True, editable=False)
     thumbnail = models.FileField("缩略图", max_length=200, blank=True, editable=False)
     image_width = models.PositiveIntegerField("阅读图宽度", null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField("阅读图高度", null=True, blank=True, editable=False)
+    # None until the file is rendered by a version that records it.
+    has_text_layer = models.BooleanField("有文字层", null=True, editable=False)
+    needs_redaction = models.BooleanField(
+        "待核对遮盖",
+        default=False,
+        help_text="扫描图(或没有文字层的 PDF)认不出身份证号:请在版面图上画出要涂黑的地方"
+        "(身份证号的出生日期部分),或确认没有需要涂黑的内容,然后取消勾选并保存。"
+        "勾选期间读者看不到这一版的图片和 PDF。",
+    )
+    redaction_checked = models.DateTimeField(
+        "遮盖核对时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="编辑确认这一版的扫描图已遮盖好的时间;换了文件要重新核对。",
+    )
 
     objects = PageQuerySet.as_manager()
 
@@ -215,7 +243,44 @@ class Page(models.Model):
 
     @property
     def has_image(self):
+        """Whether the page has its images; staff see them, readers see ``has_public_image``."""
         return bool(self.image and self.image_width and self.image_height)
+
+    @property
+    def has_public_image(self):
+        """Readers see the images once nobody has still to cover ID numbers on them by hand."""
+        return self.has_image and not self.needs_redaction
+
+    @property
+    def has_public_pdf(self):
+        return bool(self.public_file) and not self.needs_redaction
+
+    def redaction_boxes(self):
+        """The boxes editors drew to cover: (left, top, right, bottom), as render() takes them."""
+        if not self.pk:
+            return ()
+        return tuple(
+            (box.left, box.top, box.left + box.width, box.top + box.height)
+            for box in self.redactions.order_by("top", "left", "pk")
+        )
+
+    def carries_resident_ids(self):
+        """Whether something printed on the page may print ID numbers (a notice does)."""
+        return any(
+            model._default_manager.filter(page=self).exists()
+            for model in printed_item_models()
+            if model.carries_resident_ids
+        )
+
+    def update_redaction_flag(self):
+        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers,
+        until an editor has checked it. (Saving is the caller's business.)"""
+        self.needs_redaction = bool(
+            self.file
+            and self.has_text_layer is False
+            and self.redaction_checked is None
+            and self.carries_resident_ids()
+        )
 
     @property
     def thumbnail_height(self):
@@ -261,6 +326,9 @@ class PrintedItem(Searchable):
     """
 
     Status = PrintedStatus
+    # Whether this kind of item prints resident ID numbers: a page that carries one and whose
+    # file has no text layer waits for an editor to cover them (Page.needs_redaction).
+    carries_resident_ids = False
 
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name="报纸期次"
@@ -307,6 +375,10 @@ class PrintedItem(Searchable):
     def save(self, *args, **kwargs):
         self.pub_date = self.issue.date
         super().save(*args, **kwargs)
+        if self.carries_resident_ids:
+            # Printed on a scan nobody has checked (a notice imported after the page's scan
+            # was attached): the scan stays off the public pages until an editor covers it.
+            Page.objects.filter(pk=self.page_id).unchecked_scans().update(needs_redaction=True)
 
     def clean(self):
         errors = {}
@@ -402,12 +474,25 @@ class Zone(models.Model):
             raise ValidationError("热区超出了版面:左 + 宽、上 + 高都不能大于 1。")
 
 
+class PageRedaction(Zone):
+    """A box an editor drew on a page to cover (涂黑) what the text layer cannot show:
+    ID numbers on a scan. It is filled in black on the images and the public PDF."""
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="redactions", verbose_name="版面"
+    )
+
+    class Meta(Zone.Meta):
+        verbose_name = "遮盖框"
+        verbose_name_plural = "遮盖框"
+
+
 def crop_box(zones, page, margin=0.01):
-    """The part of ``page``'s image that holds ``zones``, as an SVG viewBox in image pixels.
+    """The part of ``page``'s public image that holds ``zones``, as an SVG viewBox in pixels.
 
     A dict with ``viewbox``, ``width`` and ``height``, or None when there is nothing to show.
     """
-    if not page.has_image:
+    if not page.has_public_image:
         return None
     zones = list(zones)
     if not zones:

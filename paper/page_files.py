@@ -1,10 +1,15 @@
 """Attaching page files: storing a page's file and its images, and finding its zones.
 
-A page's file, reading image and thumbnail go through Django's storage API (the media folder,
-or whatever backend STORAGES["default"] names) under names made from the file's digest: the
-same file attached again reuses what is stored, and nobody can guess the images of a page
-that is not public yet. A file is checked and rendered in memory before anything is written,
-so a bad one changes nothing.
+A page's file, reading image, thumbnail and public PDF go through Django's storage API (the
+media folder, or whatever backend STORAGES["default"] names) under names made from digests:
+the same file attached again reuses what is stored, and nobody can guess the images of a page
+that is not public yet. The file itself, which keeps the ID numbers, is named by its own
+digest; what readers get is named by a digest of the file and of what was covered on it
+(``RenderedPage.public_digest``), so a public name does not lead to the original. A file is
+checked and rendered in memory before anything is written, so a bad one changes nothing.
+
+Every render covers ID numbers (paper.redaction), with the boxes editors drew
+(``Page.redaction_boxes()``), and sets the page's 待核对 flag by ``Page.update_redaction_flag()``.
 
 Zones are found from a PDF's text layer for the articles, notices and whatever else is printed
 on the page (every concrete ``paper.models.PrintedItem``) that has none yet: what an editor has
@@ -21,7 +26,7 @@ from django.db import transaction
 from .models import printed_item_models
 from .page_rendering import PageFileError, read_text_layer, render
 
-FILE_FIELDS = ("file", "image", "thumbnail")
+FILE_FIELDS = ("file", "public_file", "image", "thumbnail")
 PAGE_FILE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # How much text of a paragraph is looked for at its start and at its end, where the whole
 # paragraph is not found.
@@ -32,11 +37,24 @@ FOUR_PLACES = Decimal("0.0001")
 
 
 def stored_names(page, rendered):
-    stem = f"pages/{page.issue.date:%Y/%m/%d}/{page.code}-{rendered.digest}"
+    folder = f"pages/{page.issue.date:%Y/%m/%d}"
+    public = f"{folder}/{page.code}-{rendered.public_digest}"
+    names = {
+        "file": f"{folder}/{page.code}-{rendered.digest}.{rendered.extension}",
+        "image": f"{public}.webp",
+        "thumbnail": f"{public}-thumb.webp",
+    }
+    if rendered.public_pdf is not None:
+        names["public_file"] = f"{public}.pdf"
+    return names
+
+
+def stored_contents(data, rendered):
     return {
-        "file": f"{stem}.{rendered.extension}",
-        "image": f"{stem}.webp",
-        "thumbnail": f"{stem}-thumb.webp",
+        "file": data,
+        "public_file": rendered.public_pdf,
+        "image": rendered.image,
+        "thumbnail": rendered.thumbnail,
     }
 
 
@@ -49,8 +67,10 @@ def store_page_file(page, data, rendered, *, overwrite=False):
     deleted once the transaction commits.
     """
     names = stored_names(page, rendered)
-    contents = {"file": data, "image": rendered.image, "thumbnail": rendered.thumbnail}
+    contents = stored_contents(data, rendered)
     previous = {getattr(page, field).name for field in FILE_FIELDS} - {""}
+    if page.file.name != names["file"]:
+        page.redaction_checked = None  # an editor's check was of another file
     written = []
     try:
         for field, name in names.items():
@@ -60,12 +80,26 @@ def store_page_file(page, data, rendered, *, overwrite=False):
                 saved = default_storage.save(name, ContentFile(contents[field]))
                 written[-1] = names[field] = saved
             getattr(page, field).name = names[field]
+        if "public_file" not in names:
+            # A PDF with nothing to cover is given as it is; a scan has no PDF to give.
+            page.public_file.name = names["file"] if rendered.kind == "pdf" else ""
         page.image_width, page.image_height = rendered.width, rendered.height
-        page.save(update_fields=[*FILE_FIELDS, "image_width", "image_height"])
+        page.has_text_layer = rendered.has_text_layer
+        page.update_redaction_flag()
+        page.save(
+            update_fields=[
+                *FILE_FIELDS,
+                "image_width",
+                "image_height",
+                "has_text_layer",
+                "needs_redaction",
+                "redaction_checked",
+            ]
+        )
     except BaseException:
         delete_files(written)
         raise
-    unused = previous - set(names.values())
+    unused = previous - {getattr(page, field).name for field in FILE_FIELDS}
     transaction.on_commit(lambda: delete_files(unused))
     return written
 
@@ -78,10 +112,11 @@ def delete_files(names):
 def attach_page_file(page, data, rendered=None):
     """Check, render and store one page file, and find the zones it shows; PageFileError if bad.
 
-    ``rendered`` is the file already rendered, by a form that checked it. Returns the number
-    of zones found.
+    ``rendered`` is the file already rendered, by a form that checked it; it is rendered again
+    if the page's redaction boxes have changed since. Returns the number of zones found.
     """
-    rendered = rendered or render(data)
+    if rendered is None or rendered.cover != cover_of(page):
+        rendered = render(data, cover_of(page))
     written = []
     try:
         with transaction.atomic():
@@ -117,7 +152,7 @@ def attach_page_files(issue, directory, *, dry_run=False):
     rendered = {}
     for code, path in paths.items():
         try:
-            rendered[code] = render(path.read_bytes())
+            rendered[code] = render(path.read_bytes(), cover_of(pages[code]))
         except PageFileError as error:
             raise PageFileError(f"{path.name}:{error}") from error
         except OSError as error:
@@ -141,19 +176,26 @@ def attach_page_files(issue, directory, *, dry_run=False):
 def render_stored_page(page, *, force=False):
     """Render ``page``'s stored file again when its images are missing, or always if ``force``.
 
-    Returns True when it rendered; PageFileError when the stored file is bad.
+    The ID numbers are covered again, with the boxes editors have drawn since. Returns True when
+    it rendered; PageFileError when the stored file is bad.
     """
+    fields = FILE_FIELDS if page.has_pdf else ("file", "image", "thumbnail")
     if not force and all(
         getattr(page, field) and default_storage.exists(getattr(page, field).name)
-        for field in FILE_FIELDS
+        for field in fields
     ):
         return False
     with page.file.open("rb") as stored:
         data = stored.read()
-    rendered = render(data)
+    rendered = render(data, cover_of(page))
     with transaction.atomic():
         store_page_file(page, data, rendered, overwrite=True)
     return True
+
+
+def cover_of(page):
+    """The page's redaction boxes as the renderer takes them: floats, as RenderedPage.cover."""
+    return tuple(tuple(float(value) for value in box) for box in page.redaction_boxes())
 
 
 def find_zones(page, data):

@@ -5,12 +5,17 @@ TIFF) of a page printed before there were PDFs. From it come a reading image 2,0
 a thumbnail 300 px wide, both WebP, made once when the file is attached. PDFs are drawn by
 PDFium (pypdfium2), images by Pillow: maintained and permissively licensed, unlike PyMuPDF.
 
+Resident ID numbers are covered as the file is rendered (see paper.redaction): the birth-date
+digits of each ID the text layer shows, and the boxes an editor drew, are filled in black on
+the images, and a PDF gets a public copy with the boxes burned in and the text under them gone.
+
 Everything here works on bytes in memory and raises PageFileError with a message for the
 editor; storing the results is paper.page_files' business.
 """
 
 import hashlib
 import io
+import math
 import threading
 import unicodedata
 import warnings
@@ -19,9 +24,10 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from django.conf import settings
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .models import THUMBNAIL_WIDTH
+from .redaction import image_pdf, redact_pdf_page, resident_id_boxes
 
 READING_WIDTH = 2000
 READING_QUALITY = 75
@@ -54,10 +60,29 @@ class RenderedPage:
     thumbnail: bytes  # WebP, THUMBNAIL_WIDTH wide
     width: int
     height: int
+    # Whether a PDF text layer said where the characters are: without one, nobody knows where
+    # an ID number is printed until an editor has looked (Page.needs_redaction).
+    has_text_layer: bool = False
+    cover: tuple = ()  # the editor's boxes it was rendered with, (left, top, right, bottom)
+    covered: tuple = ()  # every box filled in: the IDs found and the editor's boxes
+    # The PDF readers download: the file with ``covered`` burned in and the text under it
+    # removed; None when the file is a scan, or a PDF with nothing to cover.
+    public_pdf: bytes | None = None
 
     @property
     def extension(self):
         return "jpg" if self.kind == "jpeg" else self.kind
+
+    @property
+    def public_digest(self):
+        """Names the public files: a digest of the file and what was covered on it.
+
+        The public images are named by it rather than by the file's digest, so that their
+        names do not give away the name of the original, which keeps the numbers; and a new
+        box gives new names, which no cache has seen.
+        """
+        key = f"{self.digest} {self.covered!r}".encode()
+        return hashlib.sha256(key).hexdigest()[:16]
 
 
 def max_bytes():
@@ -77,8 +102,12 @@ def sniff(data):
     return None
 
 
-def render(data):
-    """Check ``data`` (a page file's bytes) and render it: a RenderedPage or PageFileError."""
+def render(data, cover=()):
+    """Check ``data`` (a page file's bytes) and render it: a RenderedPage or PageFileError.
+
+    The birth-date digits of the resident IDs in a PDF's text layer are covered, and so are
+    the boxes in ``cover`` (an editor's, in fractions of the page: left, top, right, bottom).
+    """
     if not data:
         raise PageFileError("文件是空的。")
     if len(data) > max_bytes():
@@ -89,14 +118,22 @@ def render(data):
     kind = sniff(data)
     if kind is None:
         raise PageFileError("这个文件不是 PDF,也不是 PNG、JPEG 或 TIFF 图片。")
+    cover = tuple(tuple(float(value) for value in box) for box in cover)
+    layer, public_pdf = None, None
     if kind == "pdf":
         picture = draw_pdf(data)
+        layer = read_text_layer(data)
     else:
         picture = open_scan(data)
         kind = SCAN_FORMATS[picture.format]
         picture = prepare_scan(picture)
+    covered = (*resident_id_boxes(layer), *cover)
+    # Covered before scaling, so that the thumbnail is made from the covered image.
+    cover_picture(picture, covered)
     reading = fit_width(picture, READING_WIDTH)
     thumbnail = fit_width(reading, THUMBNAIL_WIDTH)
+    if kind == "pdf" and covered:
+        public_pdf = public_copy(data, covered, picture, vector=layer is not None)
     return RenderedPage(
         kind=kind,
         digest=hashlib.sha256(data).hexdigest()[:16],
@@ -104,7 +141,44 @@ def render(data):
         thumbnail=encode_webp(thumbnail, THUMBNAIL_QUALITY),
         width=reading.width,
         height=reading.height,
+        has_text_layer=layer is not None,
+        cover=cover,
+        covered=covered,
+        public_pdf=public_pdf,
     )
+
+
+def public_copy(data, boxes, picture, *, vector=True):
+    """The PDF readers download: ``boxes`` burned in, the text under them removed.
+
+    A page whose text cannot be cut out safely (no text layer, so most likely a scan inside a
+    PDF; an image under a box; text in a form object) is given as ``picture``, the covered
+    reading image, instead: a page that is only an image keeps nothing under its boxes.
+    """
+    with pdfium_lock:
+        pdf = open_pdf(data)
+        try:
+            size = pdf[0].get_size()
+            redacted = redact_pdf_page(pdf, boxes) if vector else None
+        finally:
+            pdf.close()
+    return redacted if redacted is not None else image_pdf(picture, size)
+
+
+def cover_picture(picture, boxes):
+    """Fill ``boxes`` (fractions of the page) in black on ``picture``, in place."""
+    draw = ImageDraw.Draw(picture)
+    for left, top, right, bottom in boxes:
+        # Outwards to whole pixels: a sliver of a digit left showing is still a digit.
+        draw.rectangle(
+            [
+                math.floor(left * picture.width),
+                math.floor(top * picture.height),
+                math.ceil(right * picture.width) - 1,
+                math.ceil(bottom * picture.height) - 1,
+            ],
+            fill="black",
+        )
 
 
 def check_proportions(width, height):
@@ -207,6 +281,9 @@ class TextLayer:
 
     text: str
     boxes: tuple  # (left, top, right, bottom) of each character of ``text``, 0–1 from top left
+    # Indices of the characters of ``text`` that followed whitespace (or a line break) in
+    # the PDF: IDs are also looked for in the text with its spaces (paper.redaction).
+    spaced: frozenset = frozenset()
 
     def find(self, phrase, start=0):
         """(start, end) of the first occurrence of ``phrase`` from ``start``, or None."""
@@ -244,10 +321,13 @@ def read_text_layer(data):
             left, bottom, right, top = page.get_cropbox()
             width, height = right - left, top - bottom
             textpage = page.get_textpage()
-            chars, boxes = [], []
+            chars, boxes, spaced = [], [], set()
             for index in range(textpage.count_chars()):
                 code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
                 if not code:
+                    continue
+                if chr(code).isspace():
+                    spaced.add(len(chars))
                     continue
                 x0, y0, x1, y1 = textpage.get_charbox(index, loose=True)
                 box = (
@@ -263,7 +343,7 @@ def read_text_layer(data):
             pdf.close()
     if not chars:
         return None
-    return TextLayer(text="".join(chars), boxes=tuple(boxes))
+    return TextLayer(text="".join(chars), boxes=tuple(boxes), spaced=frozenset(spaced))
 
 
 def clamp(value):

@@ -148,14 +148,17 @@ def search(request):
 
 
 def page_pdf(request, date, code):
-    """The page as printed, under a name that says which paper, day and page it is."""
+    """The page as printed, ID numbers covered, under a name that says which paper, day and page.
+
+    Readers get the public copy (Page.public_file); the original is for staff, in the admin.
+    """
     page = get_object_or_404(
         Page.objects.published().select_related("issue"), issue__date=date, code=code
     )
-    if not page.has_pdf:
+    if not page.has_public_pdf:
         raise Http404("这一版没有 PDF")
     try:
-        file = page.file.open("rb")
+        file = page.public_file.open("rb")
     except FileNotFoundError:
         raise Http404("这一版的 PDF 不在存储中") from None
     response = FileResponse(file, content_type="application/pdf")

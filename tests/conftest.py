@@ -86,10 +86,10 @@ def render_once(monkeypatch):
 
     from paper import page_files, page_rendering
 
-    def render(data):
-        key = hashlib.sha256(data).digest()
+    def render(data, cover=()):
+        key = hashlib.sha256(data).digest(), repr(cover)
         if key not in _renderings:
-            _renderings[key] = page_rendering.render(data)
+            _renderings[key] = page_rendering.render(data, cover)
         return _renderings[key]
 
     monkeypatch.setattr(page_files, "render", render)

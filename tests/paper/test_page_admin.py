@@ -45,6 +45,9 @@ def page_form(page, upload):
         "name": page.name,
         "order": page.order,
         "upload": upload,
+        # The page's redaction boxes (遮盖框), an inline: none drawn.
+        "redactions-TOTAL_FORMS": "0",
+        "redactions-INITIAL_FORMS": "0",
     }
 
 
