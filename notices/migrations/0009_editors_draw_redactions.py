@@ -38,7 +38,7 @@ def revoke_redaction_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notices", "0007_printed_item"),
+        ("notices", "0008_resident_ids_masked"),
         ("paper", "0003_page_redaction"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
