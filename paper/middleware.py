@@ -2,11 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
-from .text import mask_resident_ids
-from .views import service_unavailable
+from .text import find_resident_ids, mask_resident_ids
+from .views import resident_id_lookups_limited, service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +73,48 @@ class ResidentIdMaskMiddleware:
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response
+
+
+def is_resident_id_lookup(request):
+    """Whether a public request asks for anything by a full resident ID in its query string.
+
+    Any value of any parameter on any public page counts, so that a list added later is
+    covered without being named here; the admin, for editors who logged in, does not.
+    """
+    if not request.GET or request.path.startswith(reverse("admin:index")):
+        return False
+    return any(find_resident_ids(value) for _, values in request.GET.lists() for value in values)
+
+
+class ResidentIdLookupLimitMiddleware:
+    """Lookups by a full resident ID stay possible, but only so many a minute per address.
+
+    A holder or an official checks that a notice ran; nobody walks through the numbers. The
+    count is django-ratelimit's, in the shared cache (settings: RESIDENT_ID_LOOKUPS_PER_MINUTE).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_resident_id_lookup(request):
+            try:
+                usage = get_usage(
+                    request,
+                    group="resident-id-lookup",
+                    key="ip",
+                    rate=f"{settings.RESIDENT_ID_LOOKUPS_PER_MINUTE}/m",
+                    increment=True,
+                )
+            except RedisError as error:
+                # Without a count there is no limit: refuse these lookups, serve everything else.
+                logger.error("Rate-limit cache unavailable: %s", error)
+                return service_unavailable(request)
+            if usage and usage["should_limit"]:
+                # The window's last second is time_left from now and still counts; time_left
+                # is -1 when the count could not be read back (a key that had just expired).
+                retry_after = usage["time_left"] + 1 if usage["time_left"] >= 0 else 60
+                return resident_id_lookups_limited(
+                    request, settings.RESIDENT_ID_LOOKUPS_PER_MINUTE, retry_after
+                )
+        return self.get_response(request)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_ratelimit",
 ]
 
 # The order is Django's documented one: the cache's two halves outermost and innermost, the
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "paper.middleware.DatabaseUnavailableMiddleware",
+    # Before the page cache answers, so that a lookup served from a cached copy still counts.
+    "paper.middleware.ResidentIdLookupLimitMiddleware",
     "django.middleware.cache.FetchFromCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -266,6 +269,35 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},  # pages of 5–60 KB: at most ~50 MB a worker
     }
 }
+
+# Exact lookups by a full resident ID number (a holder or an official checking that a notice
+# ran) are limited per address by django-ratelimit (paper.middleware), counted in Redis so that
+# every worker and server shares one count. While Redis cannot be reached such lookups answer
+# 503 and nothing else is affected. DJANGO_REDIS_URL empty (debug only) counts in each
+# process's memory instead, for a laptop without Redis.
+RESIDENT_ID_LOOKUPS_PER_MINUTE = 20
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "redis://127.0.0.1:6379/1")
+if REDIS_URL:
+    CACHES["limits"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "yantai",
+        # Fail in a second rather than hold a worker while Redis is away.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+elif DEBUG:
+    CACHES["limits"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ImproperlyConfigured("DJANGO_REDIS_URL may be empty only with DJANGO_DEBUG=1.")
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_IP_META_KEY = "paper.http.client_ip"  # IPv6 addresses count by their /64
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit's list of supported caches predates Django's own Redis backend, which
+    # is shared and increments atomically (INCR).
+    "django_ratelimit.W001",
+    # The per-process counter of a laptop without Redis (debug only, see above).
+    *([] if REDIS_URL else ["django_ratelimit.E003"]),
+]
 
 LOGGING = {
     "version": 1,

@@ -177,9 +177,9 @@ def media(request, path):
         raise Http404("no such media file") from None
 
 
-def error_page(template_name, status):
+def error_page(template_name, status, **context):
     """An error page in the site's look that needs neither the database nor the request."""
-    html = render_to_string(template_name, context_processors.paper(request=None))
+    html = render_to_string(template_name, {**context_processors.paper(request=None), **context})
     return HttpResponse(html, status=status)
 
 
@@ -191,6 +191,14 @@ def server_error(request):
 def service_unavailable(request):
     response = error_page("503.html", status=503)
     response["Retry-After"] = "30"
+    return response
+
+
+@never_cache
+def resident_id_lookups_limited(request, limit, retry_after):
+    """429 for one address's lookup by a full resident ID beyond the rate (paper.middleware)."""
+    response = error_page("429.html", status=429, limit=limit, retry_after=retry_after)
+    response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -32,10 +32,35 @@ def plain_static_storage():
         yield
 
 
+# The rate limits count in the real Redis under a prefix of this run's own, so that runs in
+# other work trees do not share counts; each test starts with none (cleared by key, never
+# FLUSHDB, which would clear the other runs' too).
+LIMITS_CACHE = {
+    **settings.CACHES["limits"],
+    "KEY_PREFIX": f"test-{os.getpid()}",
+}
+
+
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     """Tests see each change at once; tests/paper/test_caching.py turns the cache on."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "limits": LIMITS_CACHE,
+    }
+    yield
+    clear_rate_limits()
+
+
+def clear_rate_limits():
+    import redis
+
+    if "LOCATION" in LIMITS_CACHE:
+        client = redis.Redis.from_url(LIMITS_CACHE["LOCATION"])
+        keys = list(client.scan_iter(match=f"{LIMITS_CACHE['KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 @pytest.fixture
@@ -43,7 +68,10 @@ def page_cache(settings):
     """The production cache: each worker's memory, empty at the start of the test."""
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     cache.clear()
     yield cache
     cache.clear()
