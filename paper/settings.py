@@ -232,15 +232,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The admin login (django-axes): five failures from one address, or for one account, lock
-# that address or account out for fifteen minutes; a success clears the count.
+# The admin login (django-axes): failures are counted for a username at an address, and for
+# an address whatever usernames it tries; five of either lock that address out for fifteen
+# minutes, and a success clears the count. An account is never locked as such, so nobody
+# elsewhere can lock an editor out. Axes locks when any parameter set reaches the one limit, so
+# the address set, which counts every failure the pair counts, decides alone; the pair stays
+# as the first rule, the one left if the address rule is ever dropped.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"

@@ -122,30 +122,53 @@ def editor_account(db):
     return user
 
 
+def assert_lock_page(response):
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "登录已锁定" in html and "登录失败已达 5 次" in html and "15 分钟后再试" in html
+    assert "从这个网络地址登录已被暂时锁定" in html
+
+
 @pytest.mark.django_db
-def test_five_failures_for_one_account_lock_it_for_fifteen_minutes(client, editor_account):
-    for attempt in range(4):
+def test_failures_from_many_addresses_never_lock_the_account(client, editor_account):
+    """The old rule locked an account after 5 failures from anywhere, so anyone could lock an
+    editor out; now only addresses are locked (issue 14), each after its own 5 failures."""
+    for attempt in range(10):
         response = login(client, "xiaowang", "wrong", ip=f"10.0.0.{attempt + 1}")
         assert response.status_code == 200 and "请输入" in response.content.decode()
-    assert login(client, "xiaowang", "wrong", ip="10.0.0.5").status_code == 429  # the fifth
-    locked = login(client, "xiaowang", "right-pw-for-tests", ip="10.0.0.9")
-    html = locked.content.decode()
-    assert locked.status_code == 429
-    assert "登录已锁定" in html and "登录失败已达 5 次" in html and "15 分钟后再试" in html
+    assert login(client, "xiaowang", "right-pw-for-tests", ip="10.0.0.99").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_attacker_failing_five_times_for_an_editor_does_not_stop_them_elsewhere(
+    client, editor_account
+):
+    for _ in range(4):
+        assert login(client, "xiaowang", "wrong", ip="203.0.113.7").status_code == 200
+    assert_lock_page(login(client, "xiaowang", "wrong", ip="203.0.113.7"))  # the fifth
+    assert_lock_page(login(client, "xiaowang", "right-pw-for-tests", ip="203.0.113.7"))
     assert "_auth_user_id" not in client.session
 
-    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=16))
-    response = login(client, "xiaowang", "right-pw-for-tests", ip="10.0.0.9")
+    response = login(client, "xiaowang", "right-pw-for-tests", ip="198.51.100.1")
     assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
 @pytest.mark.django_db
-def test_five_failures_from_one_address_lock_that_address_only(client, editor_account):
-    for attempt in range(5):
-        login(client, f"guess{attempt}", "wrong", ip="203.0.113.7")
-    locked = login(client, "xiaowang", "right-pw-for-tests", ip="203.0.113.7")
-    assert locked.status_code == 429
-    assert "登录已锁定" in locked.content.decode()
+def test_a_locked_address_may_try_again_after_fifteen_minutes(client, editor_account):
+    for _ in range(5):
+        login(client, "xiaowang", "wrong", ip="203.0.113.7")
+    assert_lock_page(login(client, "xiaowang", "right-pw-for-tests", ip="203.0.113.7"))
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=16))
+    response = login(client, "xiaowang", "right-pw-for-tests", ip="203.0.113.7")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_an_address_trying_five_usernames_is_locked(client, editor_account):
+    for attempt in range(4):
+        assert login(client, f"guess{attempt}", "wrong", ip="203.0.113.7").status_code == 200
+    assert_lock_page(login(client, "guess4", "wrong", ip="203.0.113.7"))
+    assert_lock_page(login(client, "xiaowang", "right-pw-for-tests", ip="203.0.113.7"))
     elsewhere = login(client, "xiaowang", "right-pw-for-tests", ip="198.51.100.1")
     assert elsewhere.status_code == 302
 
