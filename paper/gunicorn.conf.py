@@ -36,6 +36,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The access log keeps the request line and the Referer, with every resident ID masked
+# however the URL encoded it (370602********1239).
+logger_class = "paper.log.GunicornLogger"
 
 # Workers load the application themselves: a code update is a graceful reload (HUP).
 preload_app = False

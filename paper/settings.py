@@ -306,7 +306,9 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No resident ID reaches a log, whatever a message quotes (a path, a URL).
+    "filters": {"resident_ids": {"()": "paper.log.MaskResidentIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["resident_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

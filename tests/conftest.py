@@ -131,3 +131,19 @@ def load_sample_issue_with_pages():
 
     import_sample_issue()
     return attach_page_files(Issue.objects.get(date="2024-10-22"), SAMPLE_PAGES)
+
+
+@pytest.fixture
+def static_root(tmp_path_factory):
+    """Collected static files, for a server started in a subprocess with debug off."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SECRET_KEY": "test-only", "DJANGO_STATIC_ROOT": str(root)},
+        check=True,
+    )
+    return root

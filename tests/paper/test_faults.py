@@ -149,18 +149,6 @@ def wait_for(predicate, timeout):
     return False
 
 
-@pytest.fixture
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SECRET_KEY": "test-only", "DJANGO_STATIC_ROOT": str(root)},
-        check=True,
-    )
-    return root
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_gunicorn_answers_503_while_the_database_is_down_and_recovers_without_a_restart(
