@@ -1,6 +1,6 @@
 import django_filters
 
-from paper.filters import date_range, search_words
+from paper.filters import date_range, search_words, shown_text
 
 from .models import Article
 
@@ -13,15 +13,9 @@ class ArticleFilter(django_filters.FilterSet):
     page_name = django_filters.CharFilter(
         field_name="page__name", lookup_expr="exact", label="版名", max_length=40
     )
-    source = django_filters.CharFilter(
-        field_name="source", lookup_expr="icontains", label="来源", max_length=50
-    )
-    author = django_filters.CharFilter(
-        field_name="byline", lookup_expr="icontains", label="作者", max_length=50
-    )
-    column = django_filters.CharFilter(
-        field_name="column", lookup_expr="icontains", label="栏目", max_length=50
-    )
+    source = shown_text("source", label="来源", max_length=50)
+    author = shown_text("byline", label="作者", max_length=50)
+    column = shown_text("column", label="栏目", max_length=50)
     q = search_words()
 
     class Meta:

@@ -1,6 +1,6 @@
 import django_filters
 
-from paper.filters import date_range, search_words
+from paper.filters import date_range, search_words, shown_text
 
 from .models import DocumentType, Notice, NoticeKind
 
@@ -8,13 +8,7 @@ from .models import DocumentType, Notice, NoticeKind
 class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类型", empty_label="全部")
     date_from, date_to = date_range()
-    holder = django_filters.CharFilter(
-        field_name="items__holder",
-        lookup_expr="icontains",
-        distinct=True,
-        label="持有人",
-        max_length=100,
-    )
+    holder = shown_text("items__holder", label="持有人", max_length=100)
     doc_type = django_filters.ModelChoiceFilter(
         field_name="items__document_type",
         queryset=DocumentType.objects.all(),
