@@ -81,9 +81,12 @@ class Article(PrintedItem):
         """The summary in feeds and shared links: the first real paragraph of the body.
 
         Headings and short lines before it, such as the date ``(2024年10月12日)`` under a
-        document's title, are passed over.
+        document's title, are passed over. Resident IDs come masked: the page cuts the lead
+        short, and an ID cut in two is one the mask cannot see.
         """
-        paragraphs = [text for is_heading, text in self.paragraphs() if not is_heading]
+        paragraphs = [
+            mask_resident_ids(text) for is_heading, text in self.paragraphs() if not is_heading
+        ]
         return next((text for text in paragraphs if len(text) >= 20), "") or next(
             iter(paragraphs), ""
         )
@@ -91,7 +94,8 @@ class Article(PrintedItem):
     def authors(self):
         """The names in the byline without their roles: 本报记者 王晓 通讯员李明 → 王晓, 李明."""
         names = []
-        for word in BYLINE_SEPARATORS.split(self.byline):
+        # Masked first: split up, an ID's hidden digits would be names the mask cannot see.
+        for word in BYLINE_SEPARATORS.split(mask_resident_ids(self.byline)):
             for role in BYLINE_ROLES:
                 word = word.removeprefix(role)
             if word:
