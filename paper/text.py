@@ -84,7 +84,8 @@ _DIGITS = "0-9\uff10-\uff19"
 _CHECK = "Xx\uff38\uff58"
 # A space or a dash between groups of digits, as people write long numbers.
 _SEPARATOR = "[ \u3000\\-\u2010-\u2015\u2212\uff0d]"
-_GROUP = rf"[{_DIGITS}]+[{_CHECK}]?"
+# A group of digits; an X may end it, or stand before the two digits a 残疾人证 number adds.
+_GROUP = rf"[{_DIGITS}]+(?:[{_CHECK}][{_DIGITS}]*)?"
 ID_RUN = re.compile(rf"(?<![{_DIGITS}]){_GROUP}(?:{_SEPARATOR}{_GROUP})*")
 # Whatever may hold a resident ID, as a pattern PostgreSQL and SQLite both read: fifteen
 # characters or more of digits and separators, from a digit to a digit or X.
@@ -103,7 +104,7 @@ class ResidentId:
 
     def numbers(self):
         """The numbers an exact lookup finds it by: itself, and the ID inside a longer one."""
-        return (self.number, self.number[:18]) if len(self.number) == 20 else (self.number,)
+        return (self.number, self.number[:18]) if len(self.number) > 18 else (self.number,)
 
 
 def _birth_date(digits):
@@ -118,8 +119,8 @@ def resident_id_hidden_slice(number):
     """The slice of a canonical number the mask hides, or None when it is not a resident ID."""
     if number[:2] not in ID_PROVINCES:
         return None
-    if len(number) == 20 and number[18:].isdigit():
-        number = number[:18]
+    if len(number) == 20 and number[18:].isdigit() or len(number) == 19 and number[18] == "X":
+        number = number[:18]  # a 残疾人证 number; an ID with a stray X after it
     if len(number) == 18:
         if number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
             return slice(6, 14) if _birth_date(number[6:14]) else None

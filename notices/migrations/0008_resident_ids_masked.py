@@ -106,7 +106,7 @@ ID_PROVINCES = frozenset(
 ID_DIGITS = "0-9\uff10-\uff19"
 ID_CHECK = "Xx\uff38\uff58"
 ID_SEPARATOR = "[ \u3000\\-\u2010-\u2015\u2212\uff0d]"
-ID_GROUP_PATTERN = rf"[{ID_DIGITS}]+[{ID_CHECK}]?"
+ID_GROUP_PATTERN = rf"[{ID_DIGITS}]+(?:[{ID_CHECK}][{ID_DIGITS}]*)?"
 ID_RUN = re.compile(rf"(?<![{ID_DIGITS}]){ID_GROUP_PATTERN}(?:{ID_SEPARATOR}{ID_GROUP_PATTERN})*")
 ID_GROUP = re.compile(ID_GROUP_PATTERN)
 
@@ -122,7 +122,7 @@ def birth_date(digits):
 def hidden_slice(number):
     if number[:2] not in ID_PROVINCES:
         return None
-    if len(number) == 20 and number[18:].isdigit():
+    if len(number) == 20 and number[18:].isdigit() or len(number) == 19 and number[18] == "X":
         number = number[:18]
     if len(number) == 18:
         if number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
@@ -169,7 +169,7 @@ def digests(value):
     key = settings.RESIDENT_ID_KEY.encode()
     numbers = set()
     for number, _ in find_resident_ids(value):
-        numbers.update((number, number[:18]) if len(number) == 20 else (number,))
+        numbers.update((number, number[:18]) if len(number) > 18 else (number,))
     return {hmac.new(key, n.encode(), hashlib.sha256).hexdigest()[:32] for n in numbers}
 
 
