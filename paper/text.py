@@ -90,6 +90,7 @@ ID_RUN = re.compile(rf"(?<![{_DIGITS}]){_GROUP}(?:{_SEPARATOR}{_GROUP})*")
 # Whatever may hold a resident ID, as a pattern PostgreSQL and SQLite both read: fifteen
 # characters or more of digits and separators, from a digit to a digit or X.
 LONG_NUMBER = rf"[{_DIGITS}](?:[{_DIGITS}]|{_SEPARATOR}){{13,}}[{_DIGITS}{_CHECK}]"
+LONG_NUMBER_PATTERN = re.compile(LONG_NUMBER)
 ID_GROUP = re.compile(_GROUP)
 
 
@@ -132,7 +133,9 @@ def resident_id_hidden_slice(number):
 def find_resident_ids(text):
     """The resident IDs in ``text``, in order (see the rule above)."""
     found = []
-    for run in ID_RUN.finditer(text or ""):
+    if not text or not LONG_NUMBER_PATTERN.search(text):
+        return found  # most texts: no run of digits long enough to hold one
+    for run in ID_RUN.finditer(text):
         groups = list(ID_GROUP.finditer(run.group()))
         first = 0
         while first < len(groups):
