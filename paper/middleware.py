@@ -34,6 +34,11 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def is_admin(request):
+    """Whether the request is for the admin, where staff see numbers as printed."""
+    return request.path.startswith(reverse("admin:index"))
+
+
 # The kinds of response a reader can read: pages, feeds, sitemaps, data.
 TEXT_TYPES = {
     "text/html",
@@ -61,7 +66,7 @@ class ResidentIdMaskMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.streaming or request.path.startswith(reverse("admin:index")):
+        if response.streaming or is_admin(request):
             return response
         content_type = response.get("Content-Type", "").partition(";")[0].strip().lower()
         if content_type not in TEXT_TYPES:
@@ -81,7 +86,7 @@ def is_resident_id_lookup(request):
     Any value of any parameter on any public page counts, so that a list added later is
     covered without being named here; the admin, for editors who logged in, does not.
     """
-    if not request.GET or request.path.startswith(reverse("admin:index")):
+    if not request.GET or is_admin(request):
         return False
     return any(find_resident_ids(value) for _, values in request.GET.lists() for value in values)
 

@@ -256,11 +256,15 @@ class Page(models.Model):
         return bool(self.public_file) and not self.needs_redaction
 
     def redaction_boxes(self):
-        """The boxes editors drew to cover: (left, top, right, bottom), as render() takes them."""
+        """The boxes editors drew to cover: (left, top, right, bottom) in floats, as render()
+        takes them and RenderedPage.cover keeps them."""
         if not self.pk:
             return ()
         return tuple(
-            (box.left, box.top, box.left + box.width, box.top + box.height)
+            tuple(
+                float(value)
+                for value in (box.left, box.top, box.left + box.width, box.top + box.height)
+            )
             for box in self.redactions.order_by("top", "left", "pk")
         )
 

@@ -115,8 +115,8 @@ def attach_page_file(page, data, rendered=None):
     ``rendered`` is the file already rendered, by a form that checked it; it is rendered again
     if the page's redaction boxes have changed since. Returns the number of zones found.
     """
-    if rendered is None or rendered.cover != cover_of(page):
-        rendered = render(data, cover_of(page))
+    if rendered is None or rendered.cover != page.redaction_boxes():
+        rendered = render(data, page.redaction_boxes())
     written = []
     try:
         with transaction.atomic():
@@ -152,7 +152,7 @@ def attach_page_files(issue, directory, *, dry_run=False):
     rendered = {}
     for code, path in paths.items():
         try:
-            rendered[code] = render(path.read_bytes(), cover_of(pages[code]))
+            rendered[code] = render(path.read_bytes(), pages[code].redaction_boxes())
         except PageFileError as error:
             raise PageFileError(f"{path.name}:{error}") from error
         except OSError as error:
@@ -187,15 +187,10 @@ def render_stored_page(page, *, force=False):
         return False
     with page.file.open("rb") as stored:
         data = stored.read()
-    rendered = render(data, cover_of(page))
+    rendered = render(data, page.redaction_boxes())
     with transaction.atomic():
         store_page_file(page, data, rendered, overwrite=True)
     return True
-
-
-def cover_of(page):
-    """The page's redaction boxes as the renderer takes them: floats, as RenderedPage.cover."""
-    return tuple(tuple(float(value) for value in box) for box in page.redaction_boxes())
 
 
 def find_zones(page, data):
