@@ -26,6 +26,7 @@ DATE_LINE = re.compile(rf"{OPENING}\d{{4}}年\d{{1,2}}月\d{{1,2}}日{CLOSING}")
 BYLINE = re.compile(
     rf"{OPENING}\s*(?P<name>[^{PARENTHESES}\d{CLAUSE_PUNCTUATION}]{{2,30}}?)\s*{CLOSING}"
 )
+CLOSING_BYLINE = re.compile(rf"(?P<text>.*[。!?\uff01\uff1f”])\s*{BYLINE.pattern}", re.S)
 # A byline in parentheses after a source or a dateline: 本报讯(记者 王晓 通讯员 李明).
 # Not a numbered item such as (二十七), which opens a paragraph of a document.
 PARENTHESISED_BYLINE = (
@@ -136,12 +137,20 @@ def _drop_duplicates(articles, repairs):
 
 
 def _take_closing_byline(article):
-    """A name in parentheses closing the article, (孙文琦), is its byline."""
-    if article.body and isinstance(article.body[-1], Paragraph):
-        match = BYLINE.fullmatch(article.body[-1].text)
-        if match:
-            article.byline = " ".join(filter(None, [article.byline, match["name"].strip()]))
+    """A name in parentheses closing the article, (孙文琦), is its byline.
+
+    It may be a paragraph of its own or close the last sentence: …胜利闭幕。(孙文琦).
+    """
+    if not article.body or not isinstance(article.body[-1], Paragraph):
+        return
+    last = article.body[-1]
+    match = BYLINE.fullmatch(last.text) or CLOSING_BYLINE.fullmatch(last.text)
+    if match:
+        article.byline = " ".join(filter(None, [article.byline, match["name"].strip()]))
+        if match.re is BYLINE:
             article.body.pop()
+        else:
+            last.text = match["text"]
 
 
 def _join_broken_paragraphs(article, repairs):

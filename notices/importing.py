@@ -17,7 +17,7 @@ from paper.importing.writing import at_line, review_note, status_for
 from paper.text import chinese_date
 
 from .models import AdDeskPhone, DocumentType, LostItem, Notice, RateCategory, WeddingDetails
-from .parsing import is_notices, read_notices
+from .parsing import is_notices, notices_start, read_notices
 
 # The rate card's last resorts: 各类印章 and 及其它各类证件.
 SEALS = "印章"
@@ -29,6 +29,9 @@ class NoticePart(ImportPart):
 
     def claims(self, section):
         return is_notices(section)
+
+    def starts_in(self, section):
+        return notices_start(section)
 
     def read(self, sections, export):
         read_notices(sections, export)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from lunar_python import Solar
 
 from paper.importing.parsing import (
@@ -19,21 +20,18 @@ from paper.importing.parsing import (
     COLONS,
     COMMA,
     OPENING,
+    PARENTHESES,
     SEMICOLON,
+    Heading,
     Paragraph,
     Repair,
+    ends_sentence,
     joined,
     snippet,
 )
 
+from . import validators
 from .models import lunar_date
-
-# Where a declaration ends: "声明作废。", or "以上证件声明作废。" closing several clauses.
-DECLARATION_END = re.compile(r"(?:以上(?:证件|证照|票据|物品)?均?)?声明作废[。.]?")
-DECLARATION_WORDS = re.compile(r"遗失|丢失|声明作废")
-# A label printed before the declarations, not part of any of them.
-DECLARATION_LABEL = re.compile(rf"^(?:遗失声明|遗失启事|作废声明|声明)(?:\s+|{COLON}\s*)")
-
 
 # --- Weddings ----------------------------------------------------------------------------------
 
@@ -171,7 +169,7 @@ class RateCard:
 
 PHONE = re.compile(r"\d[\d-]{5,}")
 PRICED = re.compile(rf"(?P<name>.*?){OPENING}?(?P<price>\d+)元{CLOSING}?")
-DECLARATION_START = re.compile(r"遗失|丢失|作废")
+CARD_END = re.compile(r"遗失|丢失|作废")
 
 
 def split_rate_card(text):
@@ -192,7 +190,7 @@ def split_rate_card(text):
         if DECLARATION_LABEL.match(token + " "):
             rest = text[word.end() :]
             break
-        if DECLARATION_START.search(token):
+        if CARD_END.search(token):
             rest = text[word.start() :]
             break
         if not card.rows and not pending and PHONE.fullmatch(token):
@@ -214,6 +212,23 @@ def split_rate_card(text):
 
 # --- Lost-certificate declarations -------------------------------------------------------------
 
+# The words a declaration closes with: 声明作废, 作废, 特此声明, 特此声明作废, 特此公告, and
+# 以上证件均声明作废 closing several clauses; a second closing (声明作废,特此声明) belongs to it.
+END_WORDS = r"(?:特此声明作废|特此声明|特此公告|声明作废|作废(?!声明))"
+END_LEAD = (
+    r"(?:以上(?:所有)?(?:证件|证照|证书|票据|单据|印章|物品|执照)?(?:均|全部|一并)?"
+    r"|现予以|现予|予以|现|均|一并|特此)?"
+)
+DECLARATION_END = re.compile(
+    rf"{END_LEAD}{END_WORDS}(?:\s*{COMMA}?\s*特此(?:声明|公告))?(?:\s*[。.!\uff01])?"
+)
+LOST_WORD = re.compile(r"(?:不慎)?(?:将|把)?(?:遗失|丢失)了?")
+DECLARATION_WORDS = re.compile(r"遗失|丢失|作废")
+# A word printed before a declaration, not part of it: 遗失声明 张三遗失….
+HEADING_WORDS = "遗失声明|遗失启事|丢失声明|作废声明|挂失声明|遗失公告|声明|启事"
+DECLARATION_LABEL = re.compile(rf"^(?:{HEADING_WORDS})(?:\s*{COLON}\s*|\s+|(?=兹有))")
+BARE_HEADING = re.compile(rf"^(?:{HEADING_WORDS})(?=.*(?:遗失|丢失))")
+
 
 @dataclass
 class LostItem:
@@ -224,7 +239,7 @@ class LostItem:
     number: str = ""
     number_label: str = ""  # as printed: 票号, 编号, 号码, 统一社会信用代码 …
     amount: Decimal | None = None
-    vessel: str = ""  # a vessel or a plate, e.g. 鲁烟渔养67419
+    vessel: str = ""  # a vessel or a plate (鲁烟渔养67419), or a second number (档案编号 …)
     quantity: int = 1
 
 
@@ -235,41 +250,119 @@ class Declaration:
     problems: list = field(default_factory=list)
 
 
-def split_declarations(text):
-    """The declarations in ``text``, each ending with its 声明作废; a remainder is kept too."""
-    text = DECLARATION_LABEL.sub("", text.strip(), count=1)
-    found, start = [], 0
-    for end in DECLARATION_END.finditer(text):
-        chunk = text[start : end.end()].strip()
-        if chunk:
-            found.append(chunk)
-        start = end.end()
-    if text[start:].strip():
-        found.append(text[start:].strip())
-    return found
+class Unreadable(ValueError):
+    """A clause of a declaration that cannot be read; the message says what stopped it."""
 
 
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# A plate (鲁F·A1234, 鲁YA1234挂) or a vessel (鲁烟渔养67419, 鲁蓬渔60123).
+VEHICLE = (
+    rf"(?P<vehicle>[{PROVINCES}][A-Z][·・.•]?[A-Z0-9]{{4,6}}[挂学警]?"
+    rf"|[{PROVINCES}][\u4e00-\u9fff]{{1,3}}\d{{3,6}})"
+)
+VEHICLE_NOUN = r"(?:小型汽车|大型汽车|货车|轿车|车辆|挂车|渔船|船舶|机动车|车|船)"
+VEHICLE_AT_START = re.compile(rf"{VEHICLE}号?(?:{VEHICLE_NOUN}(?=的))?的?(?P<rest>.*)")
+VEHICLE_AT_END = re.compile(rf"(?P<rest>.*?){VEHICLE}号?{VEHICLE_NOUN}?")
+CHINESE_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+DATE = rf"(?:{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
+SLASH_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
+ISSUING = "核发|颁发|开具|出具|签发|发放|办理"
+ISSUED_BY = re.compile(
+    rf"(?:由)?(?P<issuer>[^的,\uff0c]{{2,60}}?)\s*(?:于?\s*(?P<date>{DATE}))?\s*(?:{ISSUING})的"
+)
+CHILD = re.compile(r"(?P<parents>.*?)(?:夫妇)?(?:之|的|其)(?:子|女|儿子|女儿)(?P<child>[^的]{0,5})")
 SEALS = (
-    "合同专用章|发票专用章|财务专用章|业务专用章|法定代表人名章|法定代表人章|法人名章|法人章"
-    "|财务章|公章|印章|名章"
+    "合同专用章|发票专用章|财务专用章|业务专用章|税务专用章|法定代表人名章|法定代表人章"
+    "|法人名章|法人章|人名章|财务章|公章|印章|名章"
+)
+PERSON_SEAL = re.compile(
+    r"(?P<holder>.+?)(?P<document>(?:法定代表人|法人代表|法人|负责人)[\u4e00-\u9fff·]{1,6}?"
+    r"(?:人名章|名章|私章|印章|章))"
+)
+# Documents, to tell where a holder printed without 的 or 遗失 ends: 烟台某公司公章一枚遗失.
+DOCUMENT_WORDS = sorted(
+    (
+        "营业执照|身份证|居民身份证|户口本|户口簿|收据|发票|支票|税务登记证|组织机构代码证|代码证"
+        "|开户许可证|基本存款账户开户许可证|道路运输证|行驶证|机动车行驶证|驾驶证|机动车驾驶证"
+        "|出生医学证明|出生证明|残疾人证|残疾证|学生证|工作证|房产证|房屋所有权证|不动产权证书"
+        "|不动产权证|土地证|国有土地使用证|营运证|资格证|教师资格证|护士执业证书|许可证"
+        "|食品经营许可证|卫生许可证|毕业证书|毕业证|学位证书|结婚证|离婚证|军官证|退伍证|准生证"
+        "|存折|银行卡|社会保障卡|社保卡|号牌|机动车号牌|国籍证书|登记证|下岗证|失业证"
+        f"|{SEALS}"
+    ).split("|"),
+    key=len,
+    reverse=True,
+)
+ORGANISATION_END = re.compile(
+    r"(?:公司|店|厂|部|中心|合作社|医院|诊所|门诊|学校|幼儿园|酒店|饭店|酒楼|商行|超市|门市"
+    r"|工作室|事务所|委员会|协会|站|社|馆|院|所|局|队|场|行|处|园|会|组)"
+    rf"(?:{OPENING}[^{PARENTHESES}]{{2,10}}{CLOSING})?$"
 )
 COUNT = "[一二两三四五六七八九十\\d]+"
-LOST = "(?:不慎)?(?:遗失|丢失)"
-HEADS = [
-    re.compile(r"(?P<holder>.+?)(?:不慎)?遗失(?P<issuer>.+?)(?:开具|出具|签发)的(?P<document>.+)"),
-    re.compile(rf"(?P<holder>.+?)(?P<document>{SEALS})(?P<count>{COUNT})(?:枚|个){LOST}"),
-    re.compile(
-        rf"(?P<holder>.+?)的(?P<vessel>[^的]*?[0-9A-Za-z])(?P<document>[^0-9A-Za-z]+?){LOST}"
-    ),
-    re.compile(rf"(?P<holder>.+?)的(?P<document>.+?){LOST}"),
-    re.compile(rf"(?P<holder>.+?){LOST}(?P<document>.+)"),
-]
-DETAIL = re.compile(rf"\s*(?P<key>[^{COLONS}]{{1,12}}?)\s*{COLON}\s*(?P<value>.+?)\s*")
-DATE_KEYS = {"开具日期", "开票日期", "出具日期", "发证日期", "签发日期", "日期"}
-NUMBER_KEY = re.compile(r"[\u4e00-\u9fff]{0,10}(?:号码|编号|代码|号)")
-SLASH_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
-AMOUNT = re.compile(r"(\d{1,10}(?:\.\d{1,2})?)\s*元")
-PLAIN_TEXT = re.compile(rf"[^\d{CLAUSE_PUNCTUATION}]{{1,100}}")
+MEASURES = "张|枚|个|份|本|副|块|套|册|件|把"
+QUANTITY_AFTER = re.compile(
+    rf"(?P<documents>.+?)\s*(?P<each>各|共|共计)?\s*(?P<count>{COUNT})\s*(?:{MEASURES})"
+)
+QUANTITY_BEFORE = re.compile(rf"(?P<count>{COUNT})\s*(?:{MEASURES})(?P<documents>.+)")
+BOTH_COPIES = re.compile(r"(?P<base>.+?)(?:正、副本|正副本|正本、副本|正本及副本|正本和副本)")
+COPY = re.compile(rf"(?P<base>.+?)\s*{OPENING}?(?P<copy>正本|副本){CLOSING}?")
+DOCUMENT_SEPARATOR = re.compile(r"、|以及|和|及|与")
+
+NUMBER_LABELS = (
+    "统一社会信用代码|社会信用代码|信用代码|注册号|证书编号|证书号码|证书号|许可证编号|许可证号"
+    "|身份证号码|身份证号|发票号码|发票代码|号牌号码|档案编号|收据号码|收据号|核准号|税号|学号"
+    "|账号|卡号|票号|证号|编号|号码"
+)
+# 档案编号 and 发票代码 are a second number beside the one that identifies the document.
+SECOND_NUMBER_LABELS = {"档案编号", "发票代码"}
+NUMBER_LABEL = re.compile(r"[\u4e00-\u9fff]{0,10}(?:号码|编号|代码|号|账户)")
+DATE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}日期|日期")
+ISSUER_LABELS = {
+    "开户银行",
+    "开户行",
+    "发证机关",
+    "签发机关",
+    "核发机关",
+    "发证单位",
+    "开具单位",
+    "颁发单位",
+    "登记机关",
+    "出具单位",
+}
+AMOUNT_LABEL = re.compile(r"[\u4e00-\u9fff]{0,6}金额|面额")
+NO_PREFIX = re.compile(r"^(?:NO|No|no|N0|№|NO)\s*[.:\uff1a.]?\s*")
+LABELLED = re.compile(
+    rf"(?P<label>[^\s{COLONS}{CLAUSE_PUNCTUATION}]{{1,12}}?)\s*(?:分别)?\s*(?:为|是)?\s*"
+    rf"{COLON}\s*(?P<value>.+)"
+)
+UNCOLONED = re.compile(
+    rf"(?P<label>{NUMBER_LABELS})\s*(?:分别)?(?:为|是)?\s*"
+    rf"(?P<value>(?:NO|No|№)?\.?\s*[0-9A-Za-z{OPENING[1:-1]}].*)"
+)
+NUMBER_ONLY = re.compile(
+    r"(?:NO|No|no|N0|№|NO)\s*[.:\uff1a.]?\s*(?P<value>[0-9A-Za-z][-0-9A-Za-z]*)"
+)
+AMOUNT_VALUE = (
+    r"(?:人民币|RMB|¥|¥)?\s*(?:\d{1,3}(?:[,\uff0c]\d{3})+|\d+)(?:\.\d{1,2})?\s*万?\s*元?整?"
+)
+AMOUNT = re.compile(
+    r"(?:人民币|RMB|¥|¥)?\s*(?P<number>\d{1,3}(?:[,\uff0c]\d{3})+|\d{1,12})(?P<cents>\.\d{1,2})?"
+    r"\s*(?P<wan>万)?\s*元?整?"
+)
+AMOUNT_SEGMENT = re.compile(
+    rf"(?:{AMOUNT_LABEL.pattern})?\s*(?:分别)?\s*(?:为|是)?\s*{COLON}?\s*"
+    rf"(?P<value>{AMOUNT_VALUE}(?:\s*[、和]\s*{AMOUNT_VALUE})*)"
+)
+ISSUER_SEGMENT = re.compile(
+    rf"(?:系|由|为)?(?P<issuer>[^\d]{{2,60}}?)\s*(?:于\s*(?P<date>{DATE}))?\s*(?:{ISSUING})的?"
+)
+DATE_SEGMENT = re.compile(rf"(?P<label>{DATE_LABEL.pattern})\s*(?:为|是)?\s*(?P<value>{DATE})")
+# A comma between digits belongs to a number (¥3,500.00); any other separates details.
+SEGMENT_SEPARATOR = re.compile(r"[,\uff0c](?!\d{3}(?:\D|$))|(?<!\d)[,\uff0c]")
+PARENTHESISED_DETAIL = re.compile(
+    rf"{OPENING}(?P<detail>[^{PARENTHESES}]{{1,12}}?{COLON}[^{PARENTHESES}]+){CLOSING}"
+)
+PLAIN_TEXT = re.compile(rf"[^{CLAUSE_PUNCTUATION}]{{1,100}}")
 
 
 def _count(text):
@@ -283,73 +376,417 @@ def _count(text):
     return DIGITS[text]
 
 
-def parse_clause(clause):
-    """One lost document from one clause of a declaration, or None when the wording is unknown."""
-    head, *details = re.split(COMMA, clause.strip())
-    for pattern in HEADS:
-        match = pattern.fullmatch(head.strip())
-        if match:
-            break
-    else:
-        return None
-    parts = match.groupdict()
-    item = LostItem(holder=parts["holder"].strip(), document=parts["document"].strip())
-    item.issuer = (parts.get("issuer") or "").strip()
-    item.vessel = (parts.get("vessel") or "").strip()
-    if parts.get("count"):
-        item.quantity = _count(parts["count"])
-        if not 1 <= item.quantity <= 999:
+def _date_value(text):
+    found = GREGORIAN_DATE.fullmatch(text.strip()) or SLASH_DATE.fullmatch(text.strip())
+    date = found and _date(*found.groups())
+    if not date:
+        raise Unreadable(f"日期“{text}”无法识别")
+    return date
+
+
+def _amounts(text):
+    """The amounts in ``3000元、2000元``, ``1万元``, ``¥3,500.00元``, ``人民币5000元``."""
+    amounts = []
+    for part in re.split(r"\s*[、和]\s*", text.strip()):
+        found = AMOUNT.fullmatch(part)
+        if not found or not ("元" in part or "万" in part or "¥" in part or "¥" in part):
+            raise Unreadable(f"金额“{text}”无法识别")
+        amount = Decimal(re.sub(r"[,\uff0c]", "", found["number"]) + (found["cents"] or ""))
+        amounts.append(amount * 10000 if found["wan"] else amount)
+    return amounts
+
+
+def _number(text):
+    """A printed number without its NO. prefix; IDs and credit codes compact, upper case."""
+    value = NO_PREFIX.sub("", text.strip()).strip().rstrip("。.;\uff1b")
+    compact = "".join(value.split())
+    if re.fullmatch(r"[0-9A-Za-z]{18}", compact) or re.fullmatch(r"\d{17}[\dXx]\d{2}", compact):
+        return compact.upper()
+    return value
+
+
+def _numbers(text):
+    """Several numbers printed together, 0036512、0036513; one number otherwise."""
+    parts = [part for part in re.split(r"\s*、\s*", text.strip()) if part]
+    return [_number(part) for part in parts]
+
+
+@dataclass
+class _Details:
+    numbers: list = field(default_factory=list)
+    number_label: str = ""
+    second: list = field(default_factory=list)  # (label, value)
+    amounts: list = field(default_factory=list)
+    issued_on: datetime.date | None = None
+    issuer: str = ""
+
+    def add(self, segment):
+        segment = segment.strip()
+        if not segment:
+            return
+        if found := NUMBER_ONLY.fullmatch(segment):
+            return self._number("", found["value"])
+        if found := DATE_SEGMENT.fullmatch(segment):
+            self.issued_on = self.issued_on or _date_value(found["value"])
             return None
-    if not all(
-        PLAIN_TEXT.fullmatch(value) for value in (item.holder, item.document) if value is not None
-    ) or (item.issuer and len(item.issuer) > 100):
-        return None
-    if item.vessel and len(item.vessel) > 100:
-        return None
-    for detail in details:
-        pair = DETAIL.fullmatch(detail)
-        if not pair:
+        if found := AMOUNT_SEGMENT.fullmatch(segment):
+            if self.amounts:
+                raise Unreadable(f"金额出现了两次:“{segment}”")
+            self.amounts = _amounts(found["value"])
             return None
-        key, value = pair["key"], pair["value"]
-        if key in DATE_KEYS and item.issued_on is None:
-            date = GREGORIAN_DATE.fullmatch(value) or SLASH_DATE.fullmatch(value)
-            item.issued_on = date and _date(*date.groups())
-            if item.issued_on is None:
-                return None
-        elif key == "金额" and item.amount is None:
-            amount = AMOUNT.fullmatch(value)
-            if not amount:
-                return None
-            item.amount = Decimal(amount[1])
-        elif NUMBER_KEY.fullmatch(key) and not item.number and len(value) <= 100:
-            item.number, item.number_label = value, key
+        found = LABELLED.fullmatch(segment) or UNCOLONED.fullmatch(segment)
+        if found:
+            return self._labelled(found["label"], found["value"].strip())
+        if found := ISSUER_SEGMENT.fullmatch(segment):
+            self.issuer = self.issuer or found["issuer"].strip()
+            if found["date"]:
+                self.issued_on = self.issued_on or _date_value(found["date"])
+            return None
+        raise Unreadable(f"不认识“{segment}”")
+
+    def _labelled(self, label, value):
+        label = label.removeprefix("其").removeprefix("该")
+        if DATE_LABEL.fullmatch(label):
+            self.issued_on = self.issued_on or _date_value(value)
+        elif AMOUNT_LABEL.fullmatch(label):
+            if self.amounts:
+                raise Unreadable(f"金额出现了两次:“{value}”")
+            self.amounts = _amounts(value)
+        elif label in ISSUER_LABELS:
+            self.issuer = self.issuer or value
+        elif label in SECOND_NUMBER_LABELS:
+            self.second.append((label, _number(value)))
+        elif NUMBER_LABEL.fullmatch(label):
+            self._number(label, value)
         else:
-            return None
-    return item
+            raise Unreadable(f"不认识“{label}”")
+
+    def _number(self, label, value):
+        if self.numbers:
+            raise Unreadable(f"出现了两个号码:“{'、'.join(self.numbers)}”和“{value}”")
+        self.numbers = _numbers(value)
+        self.number_label = label
+        if any(len(number) > 100 for number in self.numbers):
+            raise Unreadable("号码超过100字")
+
+    def finish(self):
+        # An invoice's code is its second number only beside its 发票号码; alone, it is its number.
+        if not self.numbers and len(self.second) == 1 and self.second[0][0] == "发票代码":
+            label, value = self.second.pop()
+            self.numbers, self.number_label = [value], label
+
+
+def _segments(text):
+    text = PARENTHESISED_DETAIL.sub(lambda m: "," + m["detail"], text)
+    return [part.strip() for part in SEGMENT_SEPARATOR.split(text) if part.strip()]
+
+
+def _is_detail(segment):
+    try:
+        _Details().add(segment)
+    except Unreadable:
+        return False
+    return not ISSUER_SEGMENT.fullmatch(segment) or "于" in segment
+
+
+def _documents(text):
+    """The documents of ``营业执照正本、副本`` or ``公章、财务专用章各一枚``: (name, quantity)."""
+    text = text.strip().removeprefix("的")
+    quantity, each = None, False
+    if found := QUANTITY_AFTER.fullmatch(text):
+        text, quantity, each = found["documents"], _count(found["count"]), bool(found["each"])
+    elif found := QUANTITY_BEFORE.fullmatch(text):
+        text, quantity = found["documents"], _count(found["count"])
+    if found := BOTH_COPIES.fullmatch(text):
+        names = [found["base"] + "正本", found["base"] + "副本"]
+    else:
+        names = []
+        for part in DOCUMENT_SEPARATOR.split(text):
+            part = part.strip()
+            copy = COPY.fullmatch(part)
+            if part in ("正本", "副本") and names:
+                base = COPY.fullmatch(names[-1])
+                part = (base["base"] if base else names[-1]) + part
+            elif copy and copy["base"] and copy.group(0) != part:
+                part = copy["base"] + copy["copy"]
+            names.append(part)
+    if not all(names):
+        raise Unreadable(f"证件名称“{text}”无法识别")
+    if quantity is not None and not 1 <= quantity <= 999:
+        raise Unreadable(f"数量“{quantity}”无法识别")
+    if len(names) > 1 and quantity is not None and not each and quantity != len(names):
+        raise Unreadable(f"“{text}”共{quantity}个,无法分到每一件")
+    per_item = quantity if quantity is not None and (each or len(names) == 1) else 1
+    return [(name, per_item) for name in names]
+
+
+def _split_holder(text):
+    """``烟台某公司公章一枚``: the holder and the documents, printed with nothing between."""
+    if found := PERSON_SEAL.match(text):
+        return found["holder"], text[found.start("document") :]
+    candidates = [
+        index
+        for index in range(2, len(text))
+        if any(text.startswith(word, index) for word in DOCUMENT_WORDS)
+    ]
+    for index in candidates:
+        holder = text[:index]
+        if ORGANISATION_END.search(holder) or 2 <= len(holder) <= 4:
+            return holder, text[index:]
+    if candidates:
+        return text[: candidates[0]], text[candidates[0] :]
+    raise Unreadable(f"分不清“{text}”中的持有人和证件")
+
+
+@dataclass
+class _Head:
+    holder: str = ""
+    documents: str = ""
+    issuer: str = ""
+    issued_on: datetime.date | None = None
+    vehicle: str = ""
+
+
+def _read_head(head):
+    """Who lost what, from the words before the details: 张三遗失…, 张三的…丢失, 兹有…将…丢失."""
+    head = re.sub(r"\s+", "", head)
+    head = re.sub(rf"{COMMA}?因[^,\uff0c]*?{COMMA}", ",", head)  # 因保管不善,
+    reading = _Head()
+    losses = list(LOST_WORD.finditer(head))
+    if not losses:
+        raise Unreadable("没有“遗失”或“丢失”")
+    loss = losses[-1] if losses[-1].end() == len(head) else losses[0]
+    before, after = head[: loss.start()], head[loss.end() :]
+    if before.startswith("兹有"):
+        before = before.removeprefix("兹有")
+    if "将" in before and not after:  # 张三不慎将身份证丢失
+        before, _, after = before.partition("将")
+    elif "把" in before and not after:
+        before, _, after = before.partition("把")
+    before = re.sub(rf"{COMMA}", "", before)
+    before = re.sub(r"法定代表人[\u4e00-\u9fff]{1,4}$", "", before) if after else before
+    before = re.sub(rf"于{DATE}$", "", before).removesuffix("不慎").removesuffix("现")
+    after = re.sub(r"^(?:公司|本公司|该公司|单位|本单位|其)(?=[\u4e00-\u9fff])(?!子|女)", "", after)
+    if after:
+        reading.holder, reading.documents = before, after
+    elif issued := ISSUED_BY.search(before):
+        reading.holder = before[: issued.start()].removesuffix("的")
+        reading.documents = before[issued.end() :]
+        reading.issuer = issued["issuer"]
+        reading.issued_on = issued["date"] and _date_value(issued["date"])
+    elif "的" in before:
+        reading.holder, _, reading.documents = before.rpartition("的")
+    else:
+        reading.holder, reading.documents = _split_holder(before)
+    _read_documents_side(reading)
+    _read_holder_side(reading)
+    return reading
+
+
+def _read_documents_side(reading):
+    text = reading.documents
+    if child := re.match(r"^(?:其|之)(?:子|女|儿子|女儿)(?P<name>[^的]{0,5})的", text):
+        reading.holder = child["name"] or reading.holder
+        text = text[child.end() :]
+    if not reading.issuer and (issued := ISSUED_BY.match(text)):
+        reading.issuer = issued["issuer"]
+        reading.issued_on = issued["date"] and _date_value(issued["date"])
+        text = text[issued.end() :]
+    if vehicle := VEHICLE_AT_START.fullmatch(text):
+        reading.vehicle, text = vehicle["vehicle"], vehicle["rest"]
+    reading.documents = text
+
+
+def _read_holder_side(reading):
+    holder = reading.holder
+    if vehicle := VEHICLE_AT_END.fullmatch(holder):
+        reading.vehicle = reading.vehicle or vehicle["vehicle"]
+        holder = vehicle["rest"]
+    if child := CHILD.fullmatch(holder):
+        holder = child["child"] or (child["parents"] + ("夫妇" if "夫妇" in holder else ""))
+    reading.holder = holder.strip()
+    if not reading.holder or not PLAIN_TEXT.fullmatch(reading.holder):
+        raise Unreadable(f"持有人“{reading.holder}”无法识别")
+    if len(reading.issuer) > 100 or len(reading.vehicle) > 100:
+        raise Unreadable("开具单位或标识超过100字")
+
+
+def _pair(names, values, what):
+    if len(values) <= 1 or len(values) == len(names):
+        return values
+    raise Unreadable(f"{len(names)}件证件有{len(values)}个{what},无法一一对应")
+
+
+def parse_clause(clause):
+    """The lost documents of one clause of a declaration: a list, never empty.
+
+    Raises Unreadable with what stopped it when the wording is not understood.
+    """
+    segments = _segments(clause)
+    if not segments:
+        raise Unreadable("是空的")
+    split = next(
+        (index for index in range(1, len(segments)) if _is_detail(segments[index])),
+        len(segments),
+    )
+    head = _read_head(",".join(segments[:split]))
+    details = _Details()
+    for segment in segments[split:]:
+        details.add(segment)
+    details.finish()
+    documents = _documents(head.documents)
+    if len(details.numbers) > 1 and len(documents) == 1:
+        name, quantity = documents[0]
+        if quantity not in (1, len(details.numbers)):
+            raise Unreadable(f"{quantity}件证件有{len(details.numbers)}个号码")
+        documents = [(name, 1)] * len(details.numbers)
+    if len(details.amounts) > 1 and len(documents) == 1:
+        name, quantity = documents[0]
+        if quantity not in (1, len(details.amounts)):
+            raise Unreadable(f"{quantity}件证件有{len(details.amounts)}个金额")
+        documents = [(name, 1)] * len(details.amounts)
+    numbers = _pair(documents, details.numbers, "号码")
+    amounts = _pair(documents, details.amounts, "金额")
+    second = ";".join(f"{label} {value}" for label, value in details.second)
+    other = ";".join(filter(None, [head.vehicle, second]))
+    items = []
+    for index, (name, quantity) in enumerate(documents):
+        if not PLAIN_TEXT.fullmatch(name) or re.search(r"\d", name):
+            raise Unreadable(f"证件名称“{name}”无法识别")
+        items.append(
+            LostItem(
+                holder=head.holder,
+                document=name,
+                issuer=head.issuer or details.issuer,
+                issued_on=head.issued_on or details.issued_on,
+                number=numbers[index if len(numbers) > 1 else 0] if numbers else "",
+                number_label=details.number_label,
+                amount=amounts[index if len(amounts) > 1 else 0] if amounts else None,
+                vessel=other,
+                quantity=quantity,
+            )
+        )
+    return items
+
+
+def _clauses(body):
+    """The clauses of a declaration's body: one per holder, a stray detail kept with its clause."""
+    clauses = []
+    for part in re.split(rf"{SEMICOLON}|。", body):
+        part = part.strip().strip(",\uff0c")
+        if not part:
+            continue
+        if clauses and _segments(part) and _is_detail(_segments(part)[0]):
+            clauses[-1] += "," + part
+        else:
+            clauses.append(part)
+    return clauses
 
 
 def parse_declaration(text):
     """The lost documents of one declaration as printed, and what could not be read."""
     declaration = Declaration(text=text)
-    closed = re.fullmatch(
-        rf"(?P<body>.*?){COMMA}?\s*(?:以上(?:证件|证照|票据|物品)?均?)?声明作废[。.]?", text, re.S
-    )
-    if not closed:
+    body = DECLARATION_LABEL.sub("", text.strip(), count=1)
+    body = BARE_HEADING.sub("", body, count=1)
+    ends = list(DECLARATION_END.finditer(body))
+    end = ends[-1] if ends else None
+    if end is None or body[end.end() :].strip():
         declaration.problems.append("没有以“声明作废”结尾,未能识别")
         return declaration
-    body = closed["body"].strip().rstrip("。.")
-    for clause in filter(None, (part.strip() for part in re.split(SEMICOLON, body))):
-        item = parse_clause(clause)
-        if item:
-            declaration.items.append(item)
-        else:
-            declaration.problems.append(f"未能识别“{clause}”")
-    if not declaration.items and not declaration.problems:
+    body = body[: end.start()].strip().rstrip(",\uff0c。.;\uff1b")
+    for clause in _clauses(body):
+        try:
+            declaration.items += parse_clause(clause)
+        except Unreadable as error:
+            declaration.problems.append(f"未能识别“{clause}”:{error}")
+    if declaration.problems:
+        declaration.items = []
+    elif not declaration.items:
         declaration.problems.append("没有找到遗失的证件")
     return declaration
 
 
-# --- Sections of notices -----------------------------------------------------------------------
+# --- Other announcements: 注销公告, 减资公告, 寻人启事 … --------------------------------------
+
+ANNOUNCEMENT_KINDS = (
+    "注销|简易注销|减资|增资|合并|分立|清算|解散|债权申报|债权人申报|申报债权|迁坟|迁坟通知|寻人"
+    "|招领|认领|拍卖|更正|股权转让|招租|招聘|征集|公示|通知|催告|挂失|致歉|道歉|变更|撤销"
+)
+ANNOUNCEMENT_TITLE = re.compile(
+    rf"(?P<announcer>[^{CLAUSE_PUNCTUATION}\s]{{0,40}}?)"
+    rf"(?P<headline>(?:{ANNOUNCEMENT_KINDS})(?:公告|启事|声明|通告|通知|公示)|迁坟通知|债权申报)"
+)
+# A title and what follows on its line: 减资公告 烟台某公司…
+TITLE_AT_START = re.compile(rf"{ANNOUNCEMENT_TITLE.pattern}(?:\s+|\s*{COLON}\s*)(?P<rest>\S.*)")
+DATE_LINE = re.compile(
+    rf"(?P<before>.*?)\s*(?P<date>{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
+    r"|[〇零一二三四五六七八九○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+)
+CREDIT_CODE = re.compile(
+    rf"(?:统一社会信用代码|社会信用代码|信用代码)\s*(?:为|是)?\s*{COLON}?\s*(?P<code>[0-9A-Za-z]{{18}})"
+)
+SIGNATURE = re.compile(rf"[^{CLAUSE_PUNCTUATION}。!?\uff01\uff1f]{{2,60}}")
+
+
+@dataclass
+class Announcement:
+    headline: str = ""
+    announcer: str = ""
+    credit_code: str = ""
+    problems: list = field(default_factory=list)
+
+
+def _credit_code_problem(code):
+    """Why ``code`` is not a valid unified social credit code, or ""."""
+    try:
+        validators.validate_credit_code(code)
+    except ValidationError as error:
+        return "".join(error.messages)
+    return ""
+
+
+def parse_announcement(text):
+    """The title, who announces and their credit code, of a notice that is not a declaration."""
+    announcement = Announcement()
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    first = lines[0] if lines else ""
+    title = ANNOUNCEMENT_TITLE.fullmatch(first) or ANNOUNCEMENT_TITLE.match(first)
+    if title and (title.end() == len(first) or TITLE_AT_START.match(first)):
+        announcement.headline = title["headline"]
+        announcement.announcer = title["announcer"]
+    if code := CREDIT_CODE.search(text):
+        announcement.credit_code = code["code"].upper()
+        if problem := _credit_code_problem(announcement.credit_code):
+            announcement.problems.append(problem)
+    signature = _signature(lines)
+    if signature:
+        announcement.announcer = signature
+    if not announcement.headline:
+        announcement.problems.append("未能识别的公告,保留原文")
+    elif not announcement.announcer:
+        announcement.problems.append("未能识别发布公告的单位或个人")
+    return announcement
+
+
+def _signature(lines):
+    """The signature above the date that closes an announcement: 烟台某某有限公司(清算组)."""
+    if not lines:
+        return ""
+    date = DATE_LINE.fullmatch(lines[-1])
+    if not date:
+        return ""
+    before = date["before"].strip()
+    if not before and len(lines) >= 3:
+        before = lines[-2]
+    elif not before:
+        return ""
+    # One line may hold the end of the text, then the signature: …特此公告。烟台某公司
+    before = re.split(r"[。!\uff01]", before)[-1].strip()
+    before = re.sub(rf"^(?:联系人|联系方式|落款|声明人|公告人){COLON}", "", before)
+    return before if SIGNATURE.fullmatch(before) and not CREDIT_CODE.search(before) else ""
+
+
+# --- Notices blocks: where each notice starts and ends -----------------------------------------
 
 NOTICE_HEADLINES = {
     "结婚启事",
@@ -359,9 +796,20 @@ NOTICE_HEADLINES = {
     "声明",
     "启事",
     "声明启事",
+    "公告",
     "公告栏",
     "分类广告",
+    "分类信息",
+    "便民信息",
+    "遗失公告",
+    "挂失声明",
 }
+# A declaration beginning: 张三遗失…, 烟台某公司公章一枚遗失…, 兹有…; its closing words follow.
+DECLARATION_START = re.compile(
+    rf"(?:(?:{HEADING_WORDS})(?:\s*{COLON}\s*|\s+)?)?(?:兹有|(?![{PARENTHESES}])[^。!?\uff01\uff1f]{{1,80}}?(?:遗失|丢失))"
+)
+SENTENCE_BREAK = re.compile(r"(?<=[。!?\uff01\uff1f」”)\uff09])\s*")
+CARD_LINE = re.compile(r"(?:[\d\s-]+|.*\d+元.*|声明)")
 
 
 @dataclass
@@ -373,6 +821,65 @@ class ParsedNotice:
     items: list = field(default_factory=list)  # LostItem
     wedding: Wedding | None = None
     problems: list = field(default_factory=list)
+    headline: str = ""  # an other notice's: 减资公告 …
+    announcer: str = ""
+    credit_code: str = ""
+
+
+def _declares(text):
+    """Whether ``text`` begins with a whole declaration: who lost what, then its closing words."""
+    start = DECLARATION_START.match(text)
+    return bool(start and DECLARATION_END.search(text, start.end()))
+
+
+def _announces(text):
+    title = ANNOUNCEMENT_TITLE.fullmatch(text) or TITLE_AT_START.fullmatch(text)
+    return bool(title) and "遗失" not in title["headline"]
+
+
+def _starts_notice(text):
+    """Whether a paragraph (or what follows a sentence's end) opens a notice."""
+    return (
+        text.startswith("公告栏")
+        or looks_like_wedding(text)
+        or _announces(text)
+        or bool(DECLARATION_START.match(text))
+        or bool(re.fullmatch(rf"(?:{HEADING_WORDS})", text))
+    )
+
+
+def notices_start(section):
+    """Where notices begin in an article's section, ``(index, offset)``, or None.
+
+    A notices block runs to the end of the section: the rate card (公告栏), a declaration with
+    its closing words, an announcement's title or a wedding, as a paragraph of its own or run
+    into the end of the article's last paragraph.
+    """
+    paragraphs = [
+        (index, item) for index, item in enumerate(section.body) if isinstance(item, Paragraph)
+    ]
+    for position, (index, paragraph) in enumerate(paragraphs):
+        following = " ".join(item.text for _, item in paragraphs[position : position + 3])
+        for offset in [0, *(m.end() for m in SENTENCE_BREAK.finditer(paragraph.text))]:
+            rest = paragraph.text[offset:]
+            if not rest.strip():
+                continue
+            tail = following[offset:]
+            if (
+                rest.startswith("公告栏")
+                or _declares(tail)
+                or (offset == 0 and _announces(rest) and len(paragraphs) > position + 1)
+            ) and not any(isinstance(item, Heading) for item in section.body[index:]):
+                return index, offset
+    return None
+
+
+def is_notices(section):
+    """Whether a section of the export holds notices: by its headline, or by every paragraph."""
+    if section.headline in NOTICE_HEADLINES or _announces(section.headline):
+        return True
+    paragraphs = [item.text for item in section.paragraphs]
+    return bool(paragraphs) and all(map(looks_like_notice, paragraphs))
 
 
 def looks_like_notice(text):
@@ -381,77 +888,168 @@ def looks_like_notice(text):
     )
 
 
-def _unfinished_declaration(text):
-    return (
-        not looks_like_wedding(text)
-        and DECLARATION_WORDS.search(text)
-        and not re.search(r"声明作废[。.]?$", text)
-    )
+@dataclass
+class _Open:
+    """A notice being gathered from the paragraphs it is printed in."""
+
+    kind: str
+    line: int
+    page: str
+    text: str = ""
+    last_line: int = 0
 
 
-def _notice_paragraphs(section, repairs):
-    """The section's paragraphs, a declaration broken across paragraphs joined again."""
-    paragraphs = []
-    for item in section.body:
-        text = item.text
-        before = paragraphs[-1] if paragraphs else None
+def _card_paragraphs(paragraphs):
+    """A rate card printed over several lines (公告栏 / phones / prices / 声明) joined into one."""
+    result = []
+    for paragraph in paragraphs:
+        before = result[-1] if result else None
         if (
             before
-            and _unfinished_declaration(before.text)
-            and not looks_like_wedding(text)
-            and not text.startswith("公告栏")
+            and before.text.startswith("公告栏")
+            and CARD_LINE.fullmatch(paragraph.text)
+            and not re.search(r"声明$", before.text)
+            and not DECLARATION_WORDS.search(paragraph.text)
         ):
-            repairs.append(
-                Repair(
-                    "合并",
-                    (before.last_line, item.line),
-                    f"“{snippet(before.text, end=True)}”接“{snippet(text)}”",
-                )
+            result[-1] = Paragraph(
+                f"{before.text} {paragraph.text}", before.line, paragraph.last_line, before.page
             )
-            paragraphs[-1] = Paragraph(joined(before.text, text), before.line, item.line)
         else:
-            paragraphs.append(Paragraph(text, item.line))
-    return paragraphs
+            result.append(paragraph)
+    return result
 
 
-def _read_section(section, export):
-    for paragraph in _notice_paragraphs(section, export.repairs):
-        text, line, page = paragraph.text, paragraph.line, section.page
-        if looks_like_wedding(text):
-            wedding, problems = parse_wedding(text)
-            export.notices.append(ParsedNotice("wedding", text, line, page, [], wedding, problems))
-            continue
-        card, text = split_rate_card(text)
-        if card:
-            export.rate_cards.append((line, card))
-        if not text:
-            continue
-        if DECLARATION_WORDS.search(text):
-            for chunk in split_declarations(text):
-                declaration = parse_declaration(chunk)
-                export.notices.append(
-                    ParsedNotice(
-                        "lost", chunk, line, page, declaration.items, None, declaration.problems
+class _Reader:
+    """Cuts a notices section's paragraphs into notices, each read as soon as it is complete.
+
+    A declaration runs to its closing words, across paragraphs and page markers if need be;
+    an announcement from its title to the date under its signature; a wedding is a paragraph.
+    """
+
+    def __init__(self, section, export):
+        self.section, self.export = section, export
+        self.open = None  # the notice being gathered: _Open
+
+    def read(self):
+        body = list(self.section.paragraphs)
+        if _announces(self.section.headline):
+            body.insert(0, Paragraph(self.section.headline, self.section.line))
+        for paragraph in _card_paragraphs(body):
+            self.paragraph(paragraph)
+        self.close()
+
+    def paragraph(self, paragraph):
+        opened, text = self.open, paragraph.text
+        if opened and opened.kind == "lost":
+            # A declaration left open goes on in this paragraph, unless its last sentence had
+            # ended and this paragraph opens another notice: then it is kept as it is.
+            if not (opened.text[-1:] in "。.!\uff01" and opened.text and _starts_notice(text)):
+                if opened.text:
+                    self.export.repairs.append(
+                        Repair(
+                            "合并",
+                            (opened.last_line, paragraph.line),
+                            f"“{snippet(opened.text, end=True)}”接“{snippet(text)}”",
+                        )
                     )
+                opened.text = joined(opened.text, text) if opened.text else text
+                opened.last_line = paragraph.last_line
+                self.start(self.cut(), paragraph)
+                return
+        elif opened and not _starts_notice(text):
+            self.add_line(text, paragraph)
+            return
+        self.close()
+        self.start(text, paragraph)
+
+    def start(self, text, paragraph):
+        """Read ``text``, the start of one or more notices printed in ``paragraph``."""
+        line, page = paragraph.line, paragraph.page or self.section.page
+        while text:
+            if looks_like_wedding(text) and not _declares(text):
+                wedding, problems = parse_wedding(text)
+                self.export.notices.append(
+                    ParsedNotice("wedding", text, line, page, [], wedding, problems)
                 )
+                return
+            card, text = split_rate_card(text)
+            if card:
+                self.export.rate_cards.append((line, card))
+            elif re.fullmatch(HEADING_WORDS, text):
+                self.open = _Open("lost", line, page, "", paragraph.last_line)
+                return
+            elif DECLARATION_WORDS.search(text) and not _announces(text):
+                self.open = _Open("lost", line, page, text, paragraph.last_line)
+                text = self.cut()
+            else:
+                self.open = _Open("other", line, page, text, paragraph.last_line)
+                self.close_on_date()
+                return
+
+    def cut(self):
+        """Close the open declaration at its closing words; return what follows them."""
+        opened = self.open
+        start = DECLARATION_START.match(opened.text)
+        end = DECLARATION_END.search(opened.text, start.end() if start else 0)
+        if not end:
+            return ""
+        rest = opened.text[end.end() :].strip()
+        opened.text = opened.text[: end.end()].strip()
+        self.close()
+        return rest
+
+    def add_line(self, text, paragraph):
+        """A line of an announcement: a continuation when the line before broke off."""
+        opened = self.open
+        last = opened.text.split("\n")[-1]
+        if (
+            len(last) >= 15
+            and not ends_sentence(last)
+            and not DATE_LINE.fullmatch(text)
+            and not ANNOUNCEMENT_TITLE.fullmatch(last)
+        ):
+            opened.text = joined(opened.text, text)
         else:
-            export.notices.append(
-                ParsedNotice("other", text, line, page, problems=["未能识别的公告,保留原文"])
-            )
-    if not section.body:
-        export.problems.append(f"第{section.line}行:“{section.headline}”下没有内容")
+            opened.text += "\n" + text
+        opened.last_line = paragraph.last_line
+        self.close_on_date()
 
+    def close_on_date(self):
+        """An announcement ends with the date under its signature."""
+        date = DATE_LINE.fullmatch(self.open.text.split("\n")[-1])
+        if date:
+            before = date["before"].strip()
+            if (
+                not before
+                or SIGNATURE.fullmatch(before)
+                or re.search(r"特此(?:公告|声明|通知|启事)[。.!\uff01]?[^。]*$", before)
+            ):
+                self.close()
 
-def is_notices(section):
-    """Whether a section of the export holds notices: by its headline, or by every paragraph."""
-    if section.headline in NOTICE_HEADLINES:
-        return True
-    paragraphs = [item.text for item in section.paragraphs]
-    return bool(paragraphs) and all(map(looks_like_notice, paragraphs))
+    def close(self):
+        opened, self.open = self.open, None
+        if not opened or not opened.text.strip():
+            return
+        text, line, page = opened.text.strip(), opened.line, opened.page
+        if opened.kind == "lost":
+            text = DECLARATION_LABEL.sub("", text, count=1)
+            declaration = parse_declaration(text)
+            notice = ParsedNotice("lost", text, line, page, declaration.items)
+            notice.problems = declaration.problems
+        else:
+            announcement = parse_announcement(text)
+            notice = ParsedNotice("other", text, line, page, problems=announcement.problems)
+            notice.headline = announcement.headline
+            notice.announcer = announcement.announcer
+            notice.credit_code = announcement.credit_code
+        self.export.notices.append(notice)
 
 
 def read_notices(sections, export):
     """The notices and rate cards of ``sections``, set on ``export`` with the repairs made."""
     export.notices, export.rate_cards = [], []
     for section in sections:
-        _read_section(section, export)
+        if not section.body and not _announces(section.headline):
+            export.problems.append(f"第{section.line}行:“{section.headline}”下没有内容")
+            continue
+        _Reader(section, export).read()

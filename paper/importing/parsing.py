@@ -58,6 +58,7 @@ class Paragraph:
     text: str
     line: int
     last_line: int = 0  # the last source line, once continuations are joined
+    page: str = ""  # the page it is printed on, when a page marker came after its headline
 
     def __post_init__(self):
         self.last_line = self.last_line or self.line
@@ -99,6 +100,7 @@ class Section:
     line: int
     page: str
     body: list = field(default_factory=list)  # Paragraph and Heading
+    part: object = None  # the part it was split off for (see _split_sections), if any
 
     @property
     def paragraphs(self):
@@ -213,10 +215,54 @@ def _sections(lines, default_page, parts):
             continue
         if not sections:
             raise ExportError(f"正文出现在第一个标题之前:“{snippet(text, 20)}”", number)
-        sections[-1].body.append(Paragraph(text, number))
+        sections[-1].body.append(Paragraph(text, number, page=current))
     if not sections:
         raise ExportError("文件中没有标题(# 或 ## 开头的行),没有可以导入的内容")
     return list(pages.values()), sections
+
+
+def _split_sections(sections, parts, repairs):
+    """Sections with another part's content at their end cut in two, each part getting its own.
+
+    A notices block printed after an article's last paragraph, with no headline of its own (or
+    run into that paragraph), belongs to the notices, not to the article's body.
+    """
+    result = []
+    for section in sections:
+        owner = part_for(section, parts)
+        starts = [
+            (start, part)
+            for part in parts
+            if part is not owner and (start := part.starts_in(section)) is not None
+        ]
+        if not starts:
+            result.append(section)
+            continue
+        (index, offset), part = min(starts, key=lambda found: found[0])
+        paragraph = section.body[index]
+        head = section.body[:index]
+        if paragraph.text[:offset].strip():
+            head.append(
+                Paragraph(paragraph.text[:offset].rstrip(), paragraph.line, page=paragraph.page)
+            )
+        tail = [
+            Paragraph(paragraph.text[offset:].lstrip(), paragraph.line, page=paragraph.page),
+            *section.body[index + 1 :],
+        ]
+        if not head:
+            result.append(Section(section.headline, section.line, section.page, tail, part))
+            continue
+        section.body = head
+        result.append(section)
+        result.append(Section("", paragraph.line, paragraph.page or section.page, tail, part))
+        repairs.append(
+            Repair(
+                "分出",
+                (paragraph.line,),
+                f"“{snippet(tail[0].text)}”起不属于《{section.headline}》,另行识别",
+            )
+        )
+    return result
 
 
 # --- The whole export --------------------------------------------------------------------------
@@ -231,6 +277,7 @@ def parse_export(text, page="A01", page_name=""):
     parts = registered_parts()
     pages, sections = _sections(text.split("\n"), ParsedPage(page, page_name), parts)
     export = ParsedExport(pages=pages)
+    sections = _split_sections(sections, parts, export.repairs)
     claimed = [(section, part_for(section, parts)) for section in sections]
     for part in parts:
         part.read([section for section, owner in claimed if owner is part], export)

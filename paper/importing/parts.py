@@ -26,6 +26,14 @@ class ImportPart:
         """
         return False
 
+    def starts_in(self, section):
+        """Where this part's content begins inside a section another part reads, or None.
+
+        ``(index, offset)``: the paragraph ``section.body[index]``, from ``offset`` in its
+        text; everything from there to the end of the section is then this part's to read.
+        """
+        return None
+
     def read(self, sections, export):
         """Read this part's sections into attributes of ``export``. Pure: no database."""
         raise NotImplementedError
@@ -73,6 +81,8 @@ def registered_parts():
 
 def part_for(section, parts):
     """The part that reads ``section``: the first to claim it, or the one that takes the rest."""
+    if section.part is not None:
+        return section.part
     for part in parts:
         if not part.takes_the_rest and part.claims(section):
             return part

@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 
 from notices.parsing import (
+    Unreadable,
     parse_clause,
     parse_declaration,
     parse_wedding,
-    split_declarations,
     split_rate_card,
 )
 from paper.importing import ExportError, parse_export, read_export
@@ -328,12 +328,15 @@ def test_declaration_broken_across_paragraphs_is_joined():
     assert [(r.action, r.lines) for r in export.repairs] == [("合并", (25, 27))]
 
 
-def test_unparseable_declaration_is_kept_as_text_and_flagged(notices):
-    unparsed = [n for n in notices if n.problems and n.kind == "lost"]
-    assert len(unparsed) == 1
-    assert unparsed[0].text.startswith("兹有烟台某某建筑工程有限公司法定代表人张强")
-    assert unparsed[0].items == []
-    assert unparsed[0].problems[0].startswith("未能识别“兹有烟台")
+def test_declaration_in_the_zhi_you_wording_is_structured(notices):
+    [notice] = [n for n in notices if n.text.startswith("兹有")]
+    assert [(i.holder, i.document) for i in notice.items] == [
+        ("烟台某某建筑工程有限公司", "开户许可证")
+    ]
+    assert notice.problems == []
+
+
+def test_unknown_announcement_is_kept_as_text_and_flagged(notices):
     other = notices[-1]
     assert other.kind == "other"
     assert other.text == fullwidth(
@@ -388,14 +391,13 @@ def test_ends_sentence(text, complete):
     ],
 )
 def test_clause_wordings(clause, fields):
-    item = parse_clause(clause)
+    [item] = parse_clause(clause)
     assert {key: getattr(item, key) for key in fields} == fields
 
 
 @pytest.mark.parametrize(
     "clause",
     [
-        "张三遗失身份证,号码370602199001011239",  # a detail without its colon
         "张三遗失身份证,号码:1,号码:2",  # two numbers
         "张三遗失收据,开具日期:2024年2月30日",  # no such day
         "张三遗失收据,金额:一万元",
@@ -405,7 +407,8 @@ def test_clause_wordings(clause, fields):
     ],
 )
 def test_clauses_that_are_not_read(clause):
-    assert parse_clause(clause) is None
+    with pytest.raises(Unreadable):
+        parse_clause(clause)
 
 
 def test_declaration_without_its_closing_words_is_a_problem():
@@ -414,12 +417,14 @@ def test_declaration_without_its_closing_words_is_a_problem():
     assert declaration.problems == ["没有以“声明作废”结尾,未能识别"]
 
 
-def test_split_declarations_keeps_a_remainder():
-    assert split_declarations("声明 甲遗失乙,声明作废。丙遗失丁,声明作废。戊遗失") == [
-        "甲遗失乙,声明作废。",
-        "丙遗失丁,声明作废。",
+def test_declarations_in_one_line_are_cut_at_their_closing_words_and_a_remainder_kept():
+    export = parse_export("## 遗失声明\n\n声明 甲遗失乙证,声明作废。丙遗失丁证,声明作废。戊遗失")
+    assert [n.text for n in export.notices] == [
+        "甲遗失乙证,声明作废。",
+        "丙遗失丁证,声明作废。",
         "戊遗失",
     ]
+    assert export.notices[-1].problems == ["没有以“声明作废”结尾,未能识别"]
 
 
 def test_rate_card_without_a_price_is_a_problem():
