@@ -6,6 +6,7 @@ it met. Nothing here drops text: what cannot be read is returned as a problem fo
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -859,7 +860,9 @@ def notices_start(section):
         (index, item) for index, item in enumerate(section.body) if isinstance(item, Paragraph)
     ]
     for position, (index, paragraph) in enumerate(paragraphs):
-        following = " ".join(item.text for _, item in paragraphs[position : position + 3])
+        following = functools.reduce(
+            joined, (item.text for _, item in paragraphs[position : position + 3])
+        )
         for offset in [0, *(m.end() for m in SENTENCE_BREAK.finditer(paragraph.text))]:
             rest = paragraph.text[offset:]
             if not rest.strip():
@@ -897,6 +900,7 @@ class _Open:
     page: str
     text: str = ""
     last_line: int = 0
+    ended: bool = False  # with closing words that the next line may still go on from
 
 
 def _card_paragraphs(paragraphs):
@@ -908,8 +912,8 @@ def _card_paragraphs(paragraphs):
             before
             and before.text.startswith("公告栏")
             and CARD_LINE.fullmatch(paragraph.text)
-            and not re.search(r"声明$", before.text)
-            and not DECLARATION_WORDS.search(paragraph.text)
+            and not re.search(r"(?:^|\s)声明(?:\s|$)", before.text)
+            and not DECLARATION_WORDS.search(before.text + paragraph.text)
         ):
             result[-1] = Paragraph(
                 f"{before.text} {paragraph.text}", before.line, paragraph.last_line, before.page
@@ -941,26 +945,36 @@ class _Reader:
     def paragraph(self, paragraph):
         opened, text = self.open, paragraph.text
         if opened and opened.kind == "lost":
-            # A declaration left open goes on in this paragraph, unless its last sentence had
-            # ended and this paragraph opens another notice: then it is kept as it is.
-            if not (opened.text[-1:] in "。.!\uff01" and opened.text and _starts_notice(text)):
-                if opened.text:
-                    self.export.repairs.append(
-                        Repair(
-                            "合并",
-                            (opened.last_line, paragraph.line),
-                            f"“{snippet(opened.text, end=True)}”接“{snippet(text)}”",
-                        )
-                    )
-                opened.text = joined(opened.text, text) if opened.text else text
-                opened.last_line = paragraph.last_line
-                self.start(self.cut(), paragraph)
+            # A declaration left open goes on in this paragraph, unless it had ended (with its
+            # closing words, or a sentence) and this paragraph opens another notice.
+            finished = opened.ended or opened.text[-1:] in "。.!?\uff01\uff1f"
+            if not (finished and _starts_notice(text)):
+                self.continue_declaration(text, paragraph)
                 return
         elif opened and not _starts_notice(text):
             self.add_line(text, paragraph)
             return
         self.close()
         self.start(text, paragraph)
+
+    def continue_declaration(self, text, paragraph):
+        opened = self.open
+        if not opened.text:  # after a heading of its own: 遗失声明
+            opened.text = text
+        else:
+            self.export.repairs.append(
+                Repair(
+                    "合并",
+                    (opened.last_line, paragraph.line),
+                    f"“{snippet(opened.text, end=True)}”接“{snippet(text)}”",
+                )
+            )
+            # The export breaks lines anywhere, inside numbers too: nothing goes between.
+            separator = "\n" if opened.text[-1] in "。!?\uff01\uff1f" else ""
+            opened.text += separator + text
+        opened.last_line = paragraph.last_line
+        opened.ended = False
+        self.start(self.cut(), paragraph)
 
     def start(self, text, paragraph):
         """Read ``text``, the start of one or more notices printed in ``paragraph``."""
@@ -978,13 +992,15 @@ class _Reader:
             elif re.fullmatch(HEADING_WORDS, text):
                 self.open = _Open("lost", line, page, "", paragraph.last_line)
                 return
-            elif DECLARATION_WORDS.search(text) and not _announces(text):
-                self.open = _Open("lost", line, page, text, paragraph.last_line)
-                text = self.cut()
-            else:
+            elif _announces(text):
                 self.open = _Open("other", line, page, text, paragraph.last_line)
                 self.close_on_date()
                 return
+            else:
+                # A declaration, or the start of one the line broke off: it runs to its
+                # closing words. Text with no such words at all is kept as an other notice.
+                self.open = _Open("lost", line, page, text, paragraph.last_line)
+                text = self.cut()
 
     def cut(self):
         """Close the open declaration at its closing words; return what follows them."""
@@ -994,6 +1010,12 @@ class _Reader:
         if not end:
             return ""
         rest = opened.text[end.end() :].strip()
+        if not end.group().endswith(("。", ".", "!", "\uff01")) and (
+            not rest or any(words.startswith(rest) for words in ("作废", "声明作废"))
+        ):
+            # The closing words at the end of a line may go on on the next: 特此声明 / 作废。
+            opened.ended = True
+            return ""
         opened.text = opened.text[: end.end()].strip()
         self.close()
         return rest
@@ -1008,7 +1030,7 @@ class _Reader:
             and not DATE_LINE.fullmatch(text)
             and not ANNOUNCEMENT_TITLE.fullmatch(last)
         ):
-            opened.text = joined(opened.text, text)
+            opened.text += text
         else:
             opened.text += "\n" + text
         opened.last_line = paragraph.last_line
@@ -1031,7 +1053,7 @@ class _Reader:
         if not opened or not opened.text.strip():
             return
         text, line, page = opened.text.strip(), opened.line, opened.page
-        if opened.kind == "lost":
+        if opened.kind == "lost" and DECLARATION_WORDS.search(text):
             text = DECLARATION_LABEL.sub("", text, count=1)
             declaration = parse_declaration(text)
             notice = ParsedNotice("lost", text, line, page, declaration.items)
