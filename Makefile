@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
-	bench-sitemap bench-faults clean
+	bench-sitemap bench-faults bench-notices clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench-sitemap: $(STAMP)
 # for --down seconds: run it only on a machine of your own.
 bench-faults: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/faults.py $(BENCH_ARGS)
+
+# Imports every case of the notice corpus (tests/notices/corpus) into a throw-away test database
+# and prints, field by field, how many notices the import read right; BENCH_ARGS="--verbose"
+# lists every mismatch, BENCH_ARGS="--case ID" runs one case.
+bench-notices: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/notices_accuracy.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
