@@ -316,7 +316,7 @@ NUMBER_LABELS = (
 )
 # 档案编号 and 发票代码 are a second number beside the one that identifies the document.
 SECOND_NUMBER_LABELS = {"档案编号", "发票代码"}
-NUMBER_LABEL = re.compile(r"[\u4e00-\u9fff]{0,10}(?:号码|编号|代码|号|账户)")
+NUMBER_LABEL = re.compile(r"[\u4e00-\u9fff]{0,10}(?:号码|编号|编码|代码|号|账户)")
 DATE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}日期|日期")
 ISSUER_LABELS = {
     "开户银行",
@@ -414,6 +414,7 @@ def _numbers(text):
 
 @dataclass
 class _Details:
+    labelled: list = field(default_factory=list)  # (label, numbers) as printed
     numbers: list = field(default_factory=list)
     number_label: str = ""
     second: list = field(default_factory=list)  # (label, value)
@@ -455,31 +456,68 @@ class _Details:
             self.amounts = _amounts(value)
         elif label in ISSUER_LABELS:
             self.issuer = self.issuer or value
-        elif label in SECOND_NUMBER_LABELS:
-            self.second.append((label, _number(value)))
-        elif NUMBER_LABEL.fullmatch(label):
+        elif NUMBER_LABEL.fullmatch(label) or label in SECOND_NUMBER_LABELS:
             self._number(label, value)
         else:
             raise Unreadable(f"不认识“{label}”")
 
     def _number(self, label, value):
-        if self.numbers:
-            raise Unreadable(f"出现了两个号码:“{'、'.join(self.numbers)}”和“{value}”")
-        self.numbers = _numbers(value)
-        self.number_label = label
-        if any(len(number) > 100 for number in self.numbers):
+        if any(known == label for known, _ in self.labelled):
+            raise Unreadable(f"“{label}”出现了两次")
+        numbers = _numbers(value)
+        if any(len(number) > 100 for number in numbers):
             raise Unreadable("号码超过100字")
+        self.labelled.append((label, numbers))
 
     def finish(self):
-        # An invoice's code is its second number only beside its 发票号码; alone, it is its number.
-        if not self.numbers and len(self.second) == 1 and self.second[0][0] == "发票代码":
-            label, value = self.second.pop()
-            self.numbers, self.number_label = [value], label
+        """The number that identifies the document, the others kept as second numbers.
+
+        档案编号 and 发票代码 stand beside the number that identifies a driving licence or an
+        invoice; alone, they are its number. Otherwise the first number printed is it.
+        """
+        if not self.labelled:
+            return
+        main = next(
+            (pair for pair in self.labelled if pair[0] not in SECOND_NUMBER_LABELS),
+            self.labelled[0],
+        )
+        self.number_label, self.numbers = main
+        self.second += [
+            (label, "、".join(values)) for label, values in self.labelled if label != main[0]
+        ]
 
 
 def _segments(text):
-    text = PARENTHESISED_DETAIL.sub(lambda m: "," + m["detail"], text)
-    return [part.strip() for part in SEGMENT_SEPARATOR.split(text) if part.strip()]
+    """The comma-separated parts of a clause; a comma inside brackets or a number stays."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "(\uff08":
+            depth += 1
+        elif char in ")\uff09":
+            depth = max(depth - 1, 0)
+        elif not depth and char in ",\uff0c" and SEGMENT_SEPARATOR.match(text, index):
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _depth_zero_split(pattern, text):
+    """``text`` split at ``pattern``, except inside brackets."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char in "(\uff08":
+            depth += 1
+        elif char in ")\uff09":
+            depth = max(depth - 1, 0)
+        elif not depth and (found := pattern.match(text, index)) and found.end() > index:
+            parts.append(text[start:index])
+            start = index = found.end()
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
 
 
 def _is_detail(segment):
@@ -490,35 +528,61 @@ def _is_detail(segment):
     return not ISSUER_SEGMENT.fullmatch(segment) or "于" in segment
 
 
-def _documents(text):
-    """The documents of ``营业执照正本、副本`` or ``公章、财务专用章各一枚``: (name, quantity)."""
-    text = text.strip().removeprefix("的")
-    quantity, each = None, False
+@dataclass
+class _Document:
+    name: str
+    quantity: int = 1
+    details: object = None  # _Details printed in brackets after it: 营业执照(统一社会信用代码:…)
+
+
+def _quantity(text):
+    """``收据两张`` → (收据, 2, ""); ``各一枚`` and ``共两枚`` say how a count is shared."""
     if found := QUANTITY_AFTER.fullmatch(text):
-        text, quantity, each = found["documents"], _count(found["count"]), bool(found["each"])
-    elif found := QUANTITY_BEFORE.fullmatch(text):
-        text, quantity = found["documents"], _count(found["count"])
-    if found := BOTH_COPIES.fullmatch(text):
-        names = [found["base"] + "正本", found["base"] + "副本"]
-    else:
-        names = []
-        for part in DOCUMENT_SEPARATOR.split(text):
-            part = part.strip()
-            copy = COPY.fullmatch(part)
-            if part in ("正本", "副本") and names:
-                base = COPY.fullmatch(names[-1])
-                part = (base["base"] if base else names[-1]) + part
-            elif copy and copy["base"] and copy.group(0) != part:
-                part = copy["base"] + copy["copy"]
-            names.append(part)
-    if not all(names):
+        return found["documents"], _count(found["count"]), found["each"] or ""
+    if found := QUANTITY_BEFORE.fullmatch(text):
+        return found["documents"], _count(found["count"]), ""
+    return text, None, ""
+
+
+def _documents(text):
+    """The documents of ``营业执照正本、副本`` or ``公章、财务专用章各一枚``."""
+    text = text.strip().removeprefix("的")
+    documents = []
+    shared = None  # a count printed after the last document, with 各 or 共
+    pieces = [piece.strip() for piece in _depth_zero_split(DOCUMENT_SEPARATOR, text)]
+    for position, piece in enumerate(pieces):
+        details = None
+        if found := PARENTHESISED_DETAIL.search(piece):
+            details = _Details()
+            for segment in _segments(found["detail"]):
+                details.add(segment)
+            details.finish()
+            piece = (piece[: found.start()] + piece[found.end() :]).strip()
+        name, quantity, how = _quantity(piece)
+        if how and position == len(pieces) - 1 and len(pieces) > 1:
+            shared, quantity = (quantity, how), None
+        if quantity is not None and not 1 <= quantity <= 999:
+            raise Unreadable(f"数量“{quantity}”无法识别")
+        if found := BOTH_COPIES.fullmatch(name):
+            names = [found["base"] + "正本", found["base"] + "副本"]
+        elif name in ("正本", "副本") and documents:
+            base = COPY.fullmatch(documents[-1].name)
+            names = [(base["base"] if base else documents[-1].name) + name]
+        elif (copy := COPY.fullmatch(name)) and copy.group(0) != name:
+            names = [copy["base"] + copy["copy"]]
+        else:
+            names = [name]
+        documents += [_Document(name, quantity or 1, details) for name in names]
+    if not documents or not all(document.name for document in documents):
         raise Unreadable(f"证件名称“{text}”无法识别")
-    if quantity is not None and not 1 <= quantity <= 999:
-        raise Unreadable(f"数量“{quantity}”无法识别")
-    if len(names) > 1 and quantity is not None and not each and quantity != len(names):
-        raise Unreadable(f"“{text}”共{quantity}个,无法分到每一件")
-    per_item = quantity if quantity is not None and (each or len(names) == 1) else 1
-    return [(name, per_item) for name in names]
+    if shared:
+        count, how = shared
+        if how == "各":
+            for document in documents:
+                document.quantity = count
+        elif count != len(documents):
+            raise Unreadable(f"“{text}”共{count}个,无法分到每一件")
+    return documents
 
 
 def _split_holder(text):
@@ -636,35 +700,38 @@ def parse_clause(clause):
         details.add(segment)
     details.finish()
     documents = _documents(head.documents)
-    if len(details.numbers) > 1 and len(documents) == 1:
-        name, quantity = documents[0]
-        if quantity not in (1, len(details.numbers)):
-            raise Unreadable(f"{quantity}件证件有{len(details.numbers)}个号码")
-        documents = [(name, 1)] * len(details.numbers)
-    if len(details.amounts) > 1 and len(documents) == 1:
-        name, quantity = documents[0]
-        if quantity not in (1, len(details.amounts)):
-            raise Unreadable(f"{quantity}件证件有{len(details.amounts)}个金额")
-        documents = [(name, 1)] * len(details.amounts)
+    for what, values in (("号码", details.numbers), ("金额", details.amounts)):
+        if len(values) > 1 and len(documents) == 1:
+            document = documents[0]
+            if document.quantity not in (1, len(values)):
+                raise Unreadable(f"{document.quantity}件证件有{len(values)}个{what}")
+            documents = [_Document(document.name, 1, document.details) for _ in values]
     numbers = _pair(documents, details.numbers, "号码")
     amounts = _pair(documents, details.amounts, "金额")
-    second = ";".join(f"{label} {value}" for label, value in details.second)
-    other = ";".join(filter(None, [head.vehicle, second]))
     items = []
-    for index, (name, quantity) in enumerate(documents):
-        if not PLAIN_TEXT.fullmatch(name) or re.search(r"\d", name):
-            raise Unreadable(f"证件名称“{name}”无法识别")
+    for index, document in enumerate(documents):
+        if not PLAIN_TEXT.fullmatch(document.name) or re.search(r"\d", document.name):
+            raise Unreadable(f"证件名称“{document.name}”无法识别")
+        own = document.details or _Details()
+        second = ";".join(f"{label} {value}" for label, value in own.second + details.second)
+        number = numbers[index if len(numbers) > 1 else 0] if numbers else ""
         items.append(
             LostItem(
                 holder=head.holder,
-                document=name,
-                issuer=head.issuer or details.issuer,
-                issued_on=head.issued_on or details.issued_on,
-                number=numbers[index if len(numbers) > 1 else 0] if numbers else "",
-                number_label=details.number_label,
-                amount=amounts[index if len(amounts) > 1 else 0] if amounts else None,
-                vessel=other,
-                quantity=quantity,
+                document=document.name,
+                issuer=head.issuer or own.issuer or details.issuer,
+                issued_on=head.issued_on or own.issued_on or details.issued_on,
+                number=own.numbers[0] if own.numbers else number,
+                number_label=own.number_label or details.number_label,
+                amount=(
+                    own.amounts[0]
+                    if own.amounts
+                    else amounts[index if len(amounts) > 1 else 0]
+                    if amounts
+                    else None
+                ),
+                vessel=";".join(filter(None, [head.vehicle, second])),
+                quantity=document.quantity,
             )
         )
     return items
@@ -692,17 +759,22 @@ def parse_declaration(text):
     ends = list(DECLARATION_END.finditer(body))
     end = ends[-1] if ends else None
     if end is None or body[end.end() :].strip():
+        # Cut off before its closing words: what can be read is kept for the editor.
         declaration.problems.append("没有以“声明作废”结尾,未能识别")
-        return declaration
-    body = body[: end.start()].strip().rstrip(",\uff0c。.;\uff1b")
+    else:
+        body = body[: end.start()]
+    body = body.strip().rstrip(",\uff0c。.;\uff1b")
+    items = []
     for clause in _clauses(body):
         try:
-            declaration.items += parse_clause(clause)
+            items += parse_clause(clause)
         except Unreadable as error:
             declaration.problems.append(f"未能识别“{clause}”:{error}")
-    if declaration.problems:
-        declaration.items = []
-    elif not declaration.items:
+            items = None
+            break
+    # Nothing half-read: a declaration with a clause that cannot be read keeps no items.
+    declaration.items = items or []
+    if not declaration.items and not declaration.problems:
         declaration.problems.append("没有找到遗失的证件")
     return declaration
 
@@ -710,12 +782,20 @@ def parse_declaration(text):
 # --- Other announcements: 注销公告, 减资公告, 寻人启事 … --------------------------------------
 
 ANNOUNCEMENT_KINDS = (
-    "注销|简易注销|减资|增资|合并|分立|清算|解散|债权申报|债权人申报|申报债权|迁坟|迁坟通知|寻人"
-    "|招领|认领|拍卖|更正|股权转让|招租|招聘|征集|公示|通知|催告|挂失|致歉|道歉|变更|撤销"
+    "简易注销|注销|减资|增资|合并|分立|清算|解散|债权申报|债权人申报|申报债权|迁坟|寻人|寻物"
+    "|招领|认领|拍卖|更正|股权转让|招租|招聘|招标|中标|征集|征收|公示|催告|致歉|道歉|变更|撤销"
+    "|迁址|搬迁|郑重|解除劳动合同|终止劳动合同|股东会会议|股东大会|股东会|开业|停业|听证|出让"
 )
+TITLE_WORDS = "公告|启事|声明|通告|通知|公示|催告|告知书"
+NO_TITLE = rf"(?!(?:{HEADING_WORDS})$)(?!特此|遗失|丢失|作废)"
+# A title naming its kind, 减资公告, after the announcer's name if it is printed.
 ANNOUNCEMENT_TITLE = re.compile(
-    rf"(?P<announcer>[^{CLAUSE_PUNCTUATION}\s]{{0,40}}?)"
-    rf"(?P<headline>(?:{ANNOUNCEMENT_KINDS})(?:公告|启事|声明|通告|通知|公示)|迁坟通知|债权申报)"
+    rf"{NO_TITLE}(?P<announcer>[^{CLAUSE_PUNCTUATION}\s]{{0,40}}?)"
+    rf"(?P<headline>(?:{ANNOUNCEMENT_KINDS})(?:{TITLE_WORDS})|债权申报|公示催告)"
+)
+# Any other line that is only a title: 通知, 烟台某公司公告.
+ANY_TITLE = re.compile(
+    rf"{NO_TITLE}(?P<announcer>[^{CLAUSE_PUNCTUATION}\s]{{0,40}})(?P<headline>{TITLE_WORDS})"
 )
 # A title and what follows on its line: 减资公告 烟台某公司…
 TITLE_AT_START = re.compile(rf"{ANNOUNCEMENT_TITLE.pattern}(?:\s+|\s*{COLON}\s*)(?P<rest>\S.*)")
@@ -751,8 +831,8 @@ def parse_announcement(text):
     announcement = Announcement()
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     first = lines[0] if lines else ""
-    title = ANNOUNCEMENT_TITLE.fullmatch(first) or ANNOUNCEMENT_TITLE.match(first)
-    if title and (title.end() == len(first) or TITLE_AT_START.match(first)):
+    title = _title(first) or TITLE_AT_START.match(first)
+    if title:
         announcement.headline = title["headline"]
         announcement.announcer = title["announcer"]
     if code := CREDIT_CODE.search(text):
@@ -805,6 +885,8 @@ NOTICE_HEADLINES = {
     "遗失公告",
     "挂失声明",
 }
+# Headlines of sections that hold only declarations: what is in them is one, read or not.
+LOST_HEADLINES = {"遗失声明", "遗失启事", "作废声明", "挂失声明", "遗失公告"}
 # A declaration beginning: 张三遗失…, 烟台某公司公章一枚遗失…, 兹有…; its closing words follow.
 DECLARATION_START = re.compile(
     rf"(?:(?:{HEADING_WORDS})(?:\s*{COLON}\s*|\s+)?)?(?:兹有|(?![{PARENTHESES}])[^。!?\uff01\uff1f]{{1,80}}?(?:遗失|丢失))"
@@ -833,9 +915,15 @@ def _declares(text):
     return bool(start and DECLARATION_END.search(text, start.end()))
 
 
-def _announces(text):
-    title = ANNOUNCEMENT_TITLE.fullmatch(text) or TITLE_AT_START.fullmatch(text)
-    return bool(title) and "遗失" not in title["headline"]
+def _title(text):
+    """The title an announcement opens with, when ``text`` is one."""
+    return ANNOUNCEMENT_TITLE.fullmatch(text) or ANY_TITLE.fullmatch(text)
+
+
+def _announces(text, known=False):
+    """Whether ``text`` opens an announcement; ``known``: with a title naming its kind."""
+    title = ANNOUNCEMENT_TITLE.fullmatch(text) if known else _title(text)
+    return bool(title or TITLE_AT_START.fullmatch(text))
 
 
 def _starts_notice(text):
@@ -846,6 +934,17 @@ def _starts_notice(text):
         or _announces(text)
         or bool(DECLARATION_START.match(text))
         or bool(re.fullmatch(rf"(?:{HEADING_WORDS})", text))
+    )
+
+
+def _opens_after_announcement(text):
+    """Whether a paragraph after an announcement's lines opens another notice.
+
+    The announcement may itself speak of what was lost (寻物启事, 公示催告): only a whole
+    declaration, a title, the rate card or a wedding starts the next notice.
+    """
+    return (
+        text.startswith("公告栏") or looks_like_wedding(text) or _announces(text) or _declares(text)
     )
 
 
@@ -871,7 +970,7 @@ def notices_start(section):
             if (
                 rest.startswith("公告栏")
                 or _declares(tail)
-                or (offset == 0 and _announces(rest) and len(paragraphs) > position + 1)
+                or (offset == 0 and _announces(rest, known=True) and len(paragraphs) > position + 1)
             ) and not any(isinstance(item, Heading) for item in section.body[index:]):
                 return index, offset
     return None
@@ -879,7 +978,7 @@ def notices_start(section):
 
 def is_notices(section):
     """Whether a section of the export holds notices: by its headline, or by every paragraph."""
-    if section.headline in NOTICE_HEADLINES or _announces(section.headline):
+    if section.headline in NOTICE_HEADLINES or _announces(section.headline, known=True):
         return True
     paragraphs = [item.text for item in section.paragraphs]
     return bool(paragraphs) and all(map(looks_like_notice, paragraphs))
@@ -936,7 +1035,11 @@ class _Reader:
 
     def read(self):
         body = list(self.section.paragraphs)
-        if _announces(self.section.headline):
+        if self.section.headline == "公告栏" and body and PHONE.match(body[0].text):
+            # The rate card under a headline of its name: 公告栏 / 6631203 … 20元.
+            first = body[0]
+            body[0] = Paragraph(f"公告栏 {first.text}", first.line, first.last_line, first.page)
+        if _announces(self.section.headline, known=True):
             body.insert(0, Paragraph(self.section.headline, self.section.line))
         for paragraph in _card_paragraphs(body):
             self.paragraph(paragraph)
@@ -951,7 +1054,7 @@ class _Reader:
             if not (finished and _starts_notice(text)):
                 self.continue_declaration(text, paragraph)
                 return
-        elif opened and not _starts_notice(text):
+        elif opened and not _opens_after_announcement(text):
             self.add_line(text, paragraph)
             return
         self.close()
@@ -1028,7 +1131,8 @@ class _Reader:
             len(last) >= 15
             and not ends_sentence(last)
             and not DATE_LINE.fullmatch(text)
-            and not ANNOUNCEMENT_TITLE.fullmatch(last)
+            and not SIGNATURE.fullmatch(text)
+            and not _title(last)
         ):
             opened.text += text
         else:
@@ -1053,7 +1157,8 @@ class _Reader:
         if not opened or not opened.text.strip():
             return
         text, line, page = opened.text.strip(), opened.line, opened.page
-        if opened.kind == "lost" and DECLARATION_WORDS.search(text):
+        lost_section = self.section.headline in LOST_HEADLINES
+        if opened.kind == "lost" and (DECLARATION_WORDS.search(text) or lost_section):
             text = DECLARATION_LABEL.sub("", text, count=1)
             declaration = parse_declaration(text)
             notice = ParsedNotice("lost", text, line, page, declaration.items)
@@ -1071,7 +1176,7 @@ def read_notices(sections, export):
     """The notices and rate cards of ``sections``, set on ``export`` with the repairs made."""
     export.notices, export.rate_cards = [], []
     for section in sections:
-        if not section.body and not _announces(section.headline):
+        if not section.body and not _announces(section.headline, known=True):
             export.problems.append(f"第{section.line}行:“{section.headline}”下没有内容")
             continue
         _Reader(section, export).read()

@@ -411,9 +411,11 @@ def test_clauses_that_are_not_read(clause):
         parse_clause(clause)
 
 
-def test_declaration_without_its_closing_words_is_a_problem():
+def test_declaration_without_its_closing_words_is_a_problem_and_keeps_what_was_read():
     declaration = parse_declaration("张三遗失身份证,号码:370602199001011239")
-    assert declaration.items == []
+    assert [(i.holder, i.document, i.number) for i in declaration.items] == [
+        ("张三", "身份证", "370602199001011239")
+    ]
     assert declaration.problems == ["没有以“声明作废”结尾,未能识别"]
 
 
@@ -424,7 +426,8 @@ def test_declarations_in_one_line_are_cut_at_their_closing_words_and_a_remainder
         "丙遗失丁证,声明作废。",
         "戊遗失",
     ]
-    assert export.notices[-1].problems == ["没有以“声明作废”结尾,未能识别"]
+    assert export.notices[-1].problems[0] == "没有以“声明作废”结尾,未能识别"
+    assert export.notices[-1].items == []
 
 
 def test_rate_card_without_a_price_is_a_problem():
