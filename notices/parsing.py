@@ -263,7 +263,10 @@ VEHICLE = (
 )
 VEHICLE_NOUN = r"(?:小型汽车|大型汽车|货车|轿车|车辆|挂车|渔船|船舶|机动车|车|船)"
 VEHICLE_AT_START = re.compile(rf"{VEHICLE}号?(?:{VEHICLE_NOUN}(?=的))?的?(?P<rest>.*)")
-VEHICLE_AT_END = re.compile(rf"(?P<rest>.*?){VEHICLE}号?{VEHICLE_NOUN}?")
+ONE_VEHICLE = VEHICLE.replace("?P<vehicle>", "?:")
+VEHICLE_AT_END = re.compile(
+    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)号?{VEHICLE_NOUN}?"
+)
 CHINESE_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 DATE = rf"(?:{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
 SLASH_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
@@ -307,7 +310,8 @@ QUANTITY_AFTER = re.compile(
 QUANTITY_BEFORE = re.compile(rf"(?P<count>{COUNT})\s*(?:{MEASURES})(?P<documents>.+)")
 BOTH_COPIES = re.compile(r"(?P<base>.+?)(?:正、副本|正副本|正本、副本|正本及副本|正本和副本)")
 COPY = re.compile(rf"(?P<base>.+?)\s*{OPENING}?(?P<copy>正本|副本){CLOSING}?")
-DOCUMENT_SEPARATOR = re.compile(r"、|以及|和|及|与")
+# 和, 及 and 与 join documents only after a document's last word, never inside a name (共和国).
+DOCUMENT_SEPARATOR = re.compile(r"、|(?<=[证书章照本簿据票卡牌明折单张枚份个副])(?:以及|和|及|与)")
 
 NUMBER_LABELS = (
     "统一社会信用代码|社会信用代码|信用代码|注册号|证书编号|证书号码|证书号|许可证编号|许可证号"
@@ -316,6 +320,8 @@ NUMBER_LABELS = (
 )
 # 档案编号 and 发票代码 are a second number beside the one that identifies the document.
 SECOND_NUMBER_LABELS = {"档案编号", "发票代码"}
+# Numbers of a business licence, when it is lost with other documents.
+LICENCE_NUMBER_LABELS = {"统一社会信用代码", "社会信用代码", "信用代码", "注册号"}
 NUMBER_LABEL = re.compile(r"[\u4e00-\u9fff]{0,10}(?:号码|编号|编码|代码|号|账户)")
 DATE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}日期|日期")
 ISSUER_LABELS = {
@@ -475,6 +481,7 @@ class _Details:
         档案编号 and 发票代码 stand beside the number that identifies a driving licence or an
         invoice; alone, they are its number. Otherwise the first number printed is it.
         """
+        self.numbers, self.number_label, self.second = [], "", []
         if not self.labelled:
             return
         main = next(
@@ -482,7 +489,7 @@ class _Details:
             self.labelled[0],
         )
         self.number_label, self.numbers = main
-        self.second += [
+        self.second = [
             (label, "、".join(values)) for label, values in self.labelled if label != main[0]
         ]
 
@@ -609,10 +616,10 @@ class _Head:
     documents: str = ""
     issuer: str = ""
     issued_on: datetime.date | None = None
-    vehicle: str = ""
+    vehicles: list = field(default_factory=list)
 
 
-def _read_head(head):
+def _read_head(head, holder=""):
     """Who lost what, from the words before the details: 张三遗失…, 张三的…丢失, 兹有…将…丢失."""
     head = re.sub(r"\s+", "", head)
     head = re.sub(rf"{COMMA}?因[^,\uff0c]*?{COMMA}", ",", head)  # 因保管不善,
@@ -631,7 +638,14 @@ def _read_head(head):
     before = re.sub(rf"{COMMA}", "", before)
     before = re.sub(r"法定代表人[\u4e00-\u9fff]{1,4}$", "", before) if after else before
     before = re.sub(rf"于{DATE}$", "", before).removesuffix("不慎").removesuffix("现")
-    after = re.sub(r"^(?:公司|本公司|该公司|单位|本单位|其)(?=[\u4e00-\u9fff])(?!子|女)", "", after)
+    after = re.sub(
+        r"^(?:公司|本公司|该公司|单位|本单位|本人|其)(?=[\u4e00-\u9fff])(?!子|女|儿)", "", after
+    )
+    if after and not before and holder:  # 张三遗失身份证…;遗失驾驶证…: the same holder
+        reading.documents = after
+        _read_documents_side(reading)
+        reading.holder = holder
+        return reading
     if after:
         reading.holder, reading.documents = before, after
     elif issued := ISSUED_BY.search(before):
@@ -653,26 +667,29 @@ def _read_documents_side(reading):
     if child := re.match(r"^(?:其|之)(?:子|女|儿子|女儿)(?P<name>[^的]{0,5})的", text):
         reading.holder = child["name"] or reading.holder
         text = text[child.end() :]
+    elif child := re.match(r"^(?:其|之)(?:子|女|儿子|女儿)(?=出生)", text):
+        text = text[child.end() :]  # 其子出生医学证明: the child is not named
     if not reading.issuer and (issued := ISSUED_BY.match(text)):
         reading.issuer = issued["issuer"]
         reading.issued_on = issued["date"] and _date_value(issued["date"])
         text = text[issued.end() :]
     if vehicle := VEHICLE_AT_START.fullmatch(text):
-        reading.vehicle, text = vehicle["vehicle"], vehicle["rest"]
+        reading.vehicles, text = [vehicle["vehicle"]], vehicle["rest"]
     reading.documents = text
 
 
 def _read_holder_side(reading):
     holder = reading.holder
     if vehicle := VEHICLE_AT_END.fullmatch(holder):
-        reading.vehicle = reading.vehicle or vehicle["vehicle"]
+        reading.vehicles = reading.vehicles or vehicle["vehicles"].split("、")
         holder = vehicle["rest"]
+    holder = re.sub(r"(?:所属|名下)$", "", holder)
     if child := CHILD.fullmatch(holder):
         holder = child["child"] or (child["parents"] + ("夫妇" if "夫妇" in holder else ""))
     reading.holder = holder.strip()
     if not reading.holder or not PLAIN_TEXT.fullmatch(reading.holder):
         raise Unreadable(f"持有人“{reading.holder}”无法识别")
-    if len(reading.issuer) > 100 or len(reading.vehicle) > 100:
+    if len(reading.issuer) > 100 or any(len(vehicle) > 100 for vehicle in reading.vehicles):
         raise Unreadable("开具单位或标识超过100字")
 
 
@@ -682,10 +699,37 @@ def _pair(names, values, what):
     raise Unreadable(f"{len(names)}件证件有{len(values)}个{what},无法一一对应")
 
 
-def parse_clause(clause):
+def _named_by(label, documents):
+    """The documents a number's label names: 身份证号码 the 身份证, 统一社会信用代码 a licence."""
+    if label in LICENCE_NUMBER_LABELS:
+        return [document for document in documents if "执照" in document.name]
+    named = re.sub(r"(?:号码|编号|编码|代码|号)$", "", label)
+    return [document for document in documents if named and document.name.endswith(named)]
+
+
+def _assign_named_numbers(documents, details):
+    """With several documents, a number whose label names one of them is that one's."""
+    if len(documents) < 2:
+        return
+    general = []
+    for label, values in details.labelled:
+        named = _named_by(label, documents)
+        if named and len(values) == 1 and len(named) < len(documents):
+            for document in named:
+                document.details = document.details or _Details()
+                document.details.labelled.append((label, values))
+                document.details.finish()
+        else:
+            general.append((label, values))
+    details.labelled = general
+    details.finish()
+
+
+def parse_clause(clause, holder=""):
     """The lost documents of one clause of a declaration: a list, never empty.
 
-    Raises Unreadable with what stopped it when the wording is not understood.
+    ``holder`` is the holder of the clause before, for a clause that names none. Raises
+    Unreadable with what stopped it when the wording is not understood.
     """
     segments = _segments(clause)
     if not segments:
@@ -694,12 +738,15 @@ def parse_clause(clause):
         (index for index in range(1, len(segments)) if _is_detail(segments[index])),
         len(segments),
     )
-    head = _read_head(",".join(segments[:split]))
+    head = _read_head(",".join(segments[:split]), holder)
     details = _Details()
     for segment in segments[split:]:
         details.add(segment)
     details.finish()
     documents = _documents(head.documents)
+    if len(head.vehicles) > 1 and len(documents) == 1:
+        documents = [_Document(documents[0].name, 1, documents[0].details) for _ in head.vehicles]
+    _assign_named_numbers(documents, details)
     for what, values in (("号码", details.numbers), ("金额", details.amounts)):
         if len(values) > 1 and len(documents) == 1:
             document = documents[0]
@@ -708,6 +755,8 @@ def parse_clause(clause):
             documents = [_Document(document.name, 1, document.details) for _ in values]
     numbers = _pair(documents, details.numbers, "号码")
     amounts = _pair(documents, details.amounts, "金额")
+    vehicles = _pair(documents, head.vehicles, "车船号") or [""]
+    vehicles = vehicles if len(vehicles) > 1 else vehicles * len(documents)
     items = []
     for index, document in enumerate(documents):
         if not PLAIN_TEXT.fullmatch(document.name) or re.search(r"\d", document.name):
@@ -730,7 +779,7 @@ def parse_clause(clause):
                     if amounts
                     else None
                 ),
-                vessel=";".join(filter(None, [head.vehicle, second])),
+                vessel=";".join(filter(None, [vehicles[index], second])),
                 quantity=document.quantity,
             )
         )
@@ -767,7 +816,7 @@ def parse_declaration(text):
     items = []
     for clause in _clauses(body):
         try:
-            items += parse_clause(clause)
+            items += parse_clause(clause, items[-1].holder if items else "")
         except Unreadable as error:
             declaration.problems.append(f"未能识别“{clause}”:{error}")
             items = None
@@ -864,6 +913,9 @@ def _signature(lines):
     # One line may hold the end of the text, then the signature: …特此公告。烟台某公司
     before = re.split(r"[。!\uff01]", before)[-1].strip()
     before = re.sub(rf"^(?:联系人|联系方式|落款|声明人|公告人){COLON}", "", before)
+    before = re.sub(
+        rf"\s*{OPENING}[^{PARENTHESES}]*信用代码[^{PARENTHESES}]*{CLOSING}$", "", before
+    )
     return before if SIGNATURE.fullmatch(before) and not CREDIT_CODE.search(before) else ""
 
 
