@@ -160,6 +160,9 @@ def write_notices(issue, pages, parsed_notices, publish):
             WeddingDetails.objects.filter(notice=notice).delete()
         order[parsed.page] += 1
         notice.kind = parsed.kind
+        notice.headline = parsed.headline
+        notice.announcer = parsed.announcer
+        notice.credit_code = parsed.credit_code
         notice.page = pages[parsed.page]
         notice.order = order[parsed.page]
         notice.text = parsed.text
@@ -218,6 +221,14 @@ def _notice_line(written):
         )
     elif written.items:
         what = ";".join(map(_item_text, parsed.items, written.items))
+    elif parsed.headline:
+        what = "".join(
+            [
+                parsed.headline,
+                f",{parsed.announcer}" if parsed.announcer else "",
+                f",统一社会信用代码 {parsed.credit_code}" if parsed.credit_code else "",
+            ]
+        )
     else:
         what = f"“{parsed.text[:24]}…”" if len(parsed.text) > 24 else f"“{parsed.text}”"
     fee = f";费用 {notice.fee} 元" if notice.fee is not None else ""
