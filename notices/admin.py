@@ -8,6 +8,7 @@ from paper.admin import PrintedItemAdmin, publishing_actions
 from .models import (
     AdDeskPhone,
     CorrectionKind,
+    DocumentAlias,
     DocumentType,
     LostItem,
     Notice,
@@ -33,12 +34,34 @@ class RateCategoryAdmin(admin.ModelAdmin):
     inlines = [DocumentTypeInline]
 
 
+class DocumentAliasInline(admin.TabularInline):
+    model = DocumentAlias
+    extra = 1
+    fields = ["name"]
+
+
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "number_format", "number_label", "measure_word"]
+    list_display = [
+        "name",
+        "category",
+        "number_format",
+        "number_label",
+        "measure_word",
+        "alias_names",
+    ]
     list_select_related = ["category"]
     list_filter = ["category", "number_format"]
-    search_fields = ["name"]
+    # An alias finds its type, in the list and in the notices' document type field.
+    search_fields = ["name", "aliases__name"]
+    inlines = [DocumentAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="别名")
+    def alias_names(self, document_type):
+        return "、".join(alias.name for alias in document_type.aliases.all())
 
 
 @admin.register(AdDeskPhone)
