@@ -183,7 +183,7 @@ class NoticeAdmin(PrintedItemAdmin):
     list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
     # An issue's notices in page order: pick its day in the date hierarchy.
     ordering = ["-pub_date", "page__order", "order", "id"]
-    search_fields = ["reference", "items__holder", "items__number", "text"]
+    search_fields = ["reference", "items__holder", "items__number", "announcer", "text"]
     readonly_fields = [
         "reference",
         "composed_text",
@@ -195,6 +195,14 @@ class NoticeAdmin(PrintedItemAdmin):
     fieldsets = [
         (None, {"fields": ["kind", ("issue", "page", "order"), "status"]}),
         ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        (
+            "其他声明",
+            {
+                "fields": ["headline", ("announcer", "credit_code")],
+                "classes": ["collapse"],
+                "description": "注销公告、减资公告等其他声明填写;遗失声明和结婚启事不用填。",
+            },
+        ),
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
         ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),

@@ -294,7 +294,8 @@ class NoticeQuerySet(PrintedItemQuerySet):
         return self.prefetch_related("revisions")
 
     def with_number(self, number):
-        """Notices with an item whose number contains ``number``, however it was typed.
+        """Notices with an item whose number contains ``number``, however it was typed, or whose
+        unified social credit code does (an other notice's).
 
         A resident ID is matched whole, by its digest, and nothing else can reach the digits the
         mask hides: the keys hold IDs masked.
@@ -303,13 +304,17 @@ class NoticeQuerySet(PrintedItemQuerySet):
         return self.filter(condition).distinct() if condition else self.none()
 
 
-def number_condition(number, prefix="items__"):
-    """The condition on lost items (through ``prefix``) that ``with_number()`` filters by."""
+def number_condition(number):
+    """The condition on notices that ``with_number()`` filters by."""
     resident_id = resident_id_lookup(number)
     if resident_id:
-        return models.Q(**{f"{prefix}number_digests__contains": resident_id_digest(resident_id)})
+        return models.Q(items__number_digests__contains=resident_id_digest(resident_id))
     key = normalize_number(number)
-    return models.Q(**{f"{prefix}number_key__contains": key}) if key else None
+    if not key:
+        return None
+    # A credit code is stored canonical (GB 32100: digits and capitals, no punctuation), so the
+    # key, lower-cased and without punctuation, is a part of it when it is a part of the code.
+    return models.Q(items__number_key__contains=key) | models.Q(credit_code__icontains=key)
 
 
 class Notice(PrintedItem):
@@ -353,6 +358,19 @@ class Notice(PrintedItem):
         blank=True,
         help_text="遗失声明按价目表和数量自动计算,录入后价目调整不影响已有声明。",
     )
+    # Other notices (注销公告, 减资公告 …): what they are and who publishes them.
+    headline = models.CharField(
+        "标题", max_length=50, blank=True, help_text="其他声明的标题,例如 减资公告、注销公告。"
+    )
+    announcer = models.CharField(
+        "声明人", max_length=100, blank=True, help_text="发布公告的单位或个人。"
+    )
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        help_text="发布公告的单位的统一社会信用代码,按号码查询时也能查到这则公告。",
+    )
 
     objects = SearchableManager.from_queryset(NoticeQuerySet)()
 
@@ -395,6 +413,20 @@ class Notice(PrintedItem):
                 )
                 self.correction_kind = CorrectionKind.CORRECTION
                 self.correction_note = ""
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.credit_code:
+            try:
+                self.credit_code = validators.validate_credit_code(self.credit_code)
+            except ValidationError as error:
+                errors.setdefault("credit_code", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("notices:notice-detail", kwargs={"pk": self.pk})
@@ -475,11 +507,14 @@ class Notice(PrintedItem):
         return revisions[-1].replaced if revisions else None
 
     def title(self):
-        """A name a reader recognises, 遗失声明:毕丽静 or 结婚启事:张雨、百音一兰.
+        """A name a reader recognises, 遗失声明:毕丽静, 结婚启事:张雨、百音一兰 or
+        减资公告:烟台某某有限公司.
 
         Reads the items and the couple: use on notices from ``for_detail()``.
         """
         kind = self.get_kind_display()
+        if self.kind == NoticeKind.OTHER and self.announcer:
+            return mask_resident_ids(f"{self.headline or kind}:{self.announcer}")
         if self.kind == NoticeKind.WEDDING:
             wedding = getattr(self, "wedding", None)
             parties = [wedding.groom, wedding.bride] if wedding else []
