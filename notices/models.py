@@ -293,6 +293,10 @@ class NoticeQuerySet(PrintedItemQuerySet):
         """With the wordings corrections replaced: for the permalink, the proof and the data."""
         return self.prefetch_related("revisions")
 
+    def with_credit_code(self):
+        """The notices with a credit code, through their index (``notice_credit_code``)."""
+        return self.exclude(credit_code="")
+
     def with_number(self, number):
         """Notices with an item whose number contains ``number``, however it was typed, or whose
         unified social credit code does (an other notice's).
@@ -305,16 +309,25 @@ class NoticeQuerySet(PrintedItemQuerySet):
 
 
 def number_condition(number):
-    """The condition on notices that ``with_number()`` filters by."""
+    """The condition on notices that ``with_number()`` filters by.
+
+    Asks the database whether a credit code holds the number (an index covers the few notices
+    that have one): only then does the condition name the notice's own column, since an OR
+    with it makes PostgreSQL join every notice to its items before filtering.
+    """
     resident_id = resident_id_lookup(number)
     if resident_id:
         return models.Q(items__number_digests__contains=resident_id_digest(resident_id))
     key = normalize_number(number)
     if not key:
         return None
+    condition = models.Q(items__number_key__contains=key)
     # A credit code is stored canonical (GB 32100: digits and capitals, no punctuation), so the
     # key, lower-cased and without punctuation, is a part of it when it is a part of the code.
-    return models.Q(items__number_key__contains=key) | models.Q(credit_code__icontains=key)
+    in_credit_code = models.Q(credit_code__icontains=key)
+    if Notice.objects.with_credit_code().filter(in_credit_code).exists():
+        condition |= in_credit_code
+    return condition
 
 
 class Notice(PrintedItem):
@@ -382,6 +395,15 @@ class Notice(PrintedItem):
             models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+        ]
+        indexes = [
+            *PrintedItem.Meta.indexes,
+            # The few notices with a credit code, for number searches (see number_condition).
+            models.Index(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="notice_credit_code",
             ),
         ]
 

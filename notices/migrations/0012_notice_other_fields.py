@@ -25,4 +25,8 @@ class Migration(migrations.Migration):
             name='headline',
             field=models.CharField(blank=True, help_text='其他声明的标题,例如 减资公告、注销公告。', max_length=50, verbose_name='标题'),
         ),
+        migrations.AddIndex(
+            model_name='notice',
+            index=models.Index(condition=models.Q(('credit_code', ''), _negated=True), fields=['credit_code'], name='notice_credit_code'),
+        ),
     ]

@@ -4,8 +4,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from notices.models import DocumentType, LostItem, Notice, RateCategory, WeddingDetails, lunar_date
+from notices.models import (
+    DocumentType,
+    LostItem,
+    Notice,
+    RateCategory,
+    WeddingDetails,
+    lunar_date,
+    number_condition,
+)
 from paper.text import mask_resident_ids, normalize_number
 from tests.factories import make_issue, make_notice, make_page
 
@@ -245,6 +254,8 @@ def test_other_notices_credit_code_is_checked_stored_canonical_and_found():
     for number in ["91350100M000100Y43", "m000100y43", "ｍ０００１００"]:
         assert list(Notice.objects.with_number(number)) == [notice], number
     assert Notice.objects.with_number("91350100").count() == 2
+    # A number no credit code holds is looked for in the items alone, as before there were any.
+    assert number_condition("0001715") == Q(items__number_key__contains="0001715")
     with pytest.raises(ValidationError) as error:
         other_notice(credit_code="91350100M000100Y44")
     assert error.value.message_dict["credit_code"] == [
