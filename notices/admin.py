@@ -8,6 +8,7 @@ from paper.admin import PrintedItemAdmin, publishing_actions
 from .models import (
     AdDeskPhone,
     CorrectionKind,
+    DocumentAlias,
     DocumentType,
     LostItem,
     Notice,
@@ -33,12 +34,34 @@ class RateCategoryAdmin(admin.ModelAdmin):
     inlines = [DocumentTypeInline]
 
 
+class DocumentAliasInline(admin.TabularInline):
+    model = DocumentAlias
+    extra = 1
+    fields = ["name"]
+
+
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "number_format", "number_label", "measure_word"]
+    list_display = [
+        "name",
+        "category",
+        "number_format",
+        "number_label",
+        "measure_word",
+        "alias_names",
+    ]
     list_select_related = ["category"]
     list_filter = ["category", "number_format"]
-    search_fields = ["name"]
+    # An alias finds its type, in the list and in the notices' document type field.
+    search_fields = ["name", "aliases__name"]
+    inlines = [DocumentAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="别名")
+    def alias_names(self, document_type):
+        return "、".join(alias.name for alias in document_type.aliases.all())
 
 
 @admin.register(AdDeskPhone)
@@ -160,7 +183,7 @@ class NoticeAdmin(PrintedItemAdmin):
     list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
     # An issue's notices in page order: pick its day in the date hierarchy.
     ordering = ["-pub_date", "page__order", "order", "id"]
-    search_fields = ["reference", "items__holder", "items__number", "text"]
+    search_fields = ["reference", "items__holder", "items__number", "announcer", "text"]
     readonly_fields = [
         "reference",
         "composed_text",
@@ -172,6 +195,14 @@ class NoticeAdmin(PrintedItemAdmin):
     fieldsets = [
         (None, {"fields": ["kind", ("issue", "page", "order"), "status"]}),
         ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        (
+            "其他声明",
+            {
+                "fields": ["headline", ("announcer", "credit_code")],
+                "classes": ["collapse"],
+                "description": "注销公告、减资公告等其他声明填写;遗失声明和结婚启事不用填。",
+            },
+        ),
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
         ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),

@@ -95,18 +95,9 @@ class RateCardCheck:
 def _document_type(printed, types):
     """The document type of a document as printed, and the printed name when it differs.
 
-    收款收据 is a 收据, 合同专用章 one of 各类印章; a document the rate card does not name is one
-    of 其他证件.
+    ``types`` is a ``DocumentType.objects.resolver()`` (see DocumentTypeResolver.resolve).
     """
-    if printed in types:
-        return types[printed], ""
-    for match in (printed.endswith, printed.__contains__):
-        names = sorted((name for name in types if match(name)), key=len, reverse=True)
-        if names:
-            return types[names[0]], printed
-    if printed.endswith("章") and SEALS in types:
-        return types[SEALS], printed
-    return types.get(OTHER_DOCUMENTS), printed
+    return types.resolve(printed)
 
 
 def _lost_items(parsed, types, date, problems, notes):
@@ -147,7 +138,7 @@ def write_notices(issue, pages, parsed_notices, publish):
 
     Notices are matched in order of their reference, so each keeps its number.
     """
-    types = {t.name: t for t in DocumentType.objects.select_related("category")}
+    types = DocumentType.objects.resolver()
     old = list(issue.notices.order_by("reference"))
     order = Counter()
     written = []

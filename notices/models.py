@@ -1,4 +1,5 @@
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -67,17 +68,36 @@ class NumberFormat(models.TextChoices):
     RESIDENT_ID = "resident_id", "居民身份证号码(18位)"
     CREDIT_CODE = "credit_code", "统一社会信用代码(18位)"
     REGISTRATION = "registration", "注册号(15位)"
+    DISABILITY_CARD = "disability_card", "残疾人证号(身份证号加两位)"
 
 
-class DocumentTypeManager(models.Manager):
+# What follows a document's name when the paper prints which copy was lost: 营业执照副本,
+# 营业执照(正本), in full- or half-width brackets.
+COPY_SUFFIX = re.compile(r"(?:[(（][正副]本[)）]|[正副]本)$")
+
+
+class DocumentTypeQuerySet(models.QuerySet):
+    def resolver(self):
+        """A DocumentTypeResolver over these types and their aliases (two queries)."""
+        return DocumentTypeResolver(self.select_related("category").prefetch_related("aliases"))
+
+
+class DocumentTypeManager(models.Manager.from_queryset(DocumentTypeQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
 
 class DocumentType(models.Model):
-    """A kind of document that people lose, with its fee category and how its number is checked."""
+    """A kind of document that people lose, with its fee category and how its number is checked.
+
+    Other names it is printed under are its aliases (DocumentAlias); ``resolver()`` finds the
+    type of any name as printed.
+    """
 
     NumberFormat = NumberFormat
+    # The rate card's last resorts: 各类印章, and 及其它各类证件.
+    SEALS = "印章"
+    OTHER = "其他证件"
 
     name = models.CharField("证件名称", max_length=50, help_text="例如 营业执照、身份证、收据。")
     category = models.ForeignKey(
@@ -123,16 +143,112 @@ class DocumentType(models.Model):
     def natural_key(self):
         return (self.name,)
 
+    def clean(self):
+        alias = (
+            DocumentAlias.objects.filter(name=self.name).select_related("document_type").first()
+            if self.name
+            else None
+        )
+        if alias:
+            raise ValidationError(
+                {"name": f"“{self.name}”已是证件类型“{alias.document_type}”的别名,不能再作名称。"}
+            )
+
     def check_number(self, number):
         """The number in canonical form, or ValidationError; a registration number only warns."""
         if self.number_format == self.NumberFormat.RESIDENT_ID:
             return validators.validate_resident_id(number)
+        if self.number_format == self.NumberFormat.DISABILITY_CARD:
+            return validators.validate_disability_card_number(number)
         if self.number_format == self.NumberFormat.CREDIT_CODE:
             compact = "".join(number.split())
             if len(compact) == 15 and compact.isdigit():
                 return compact  # an old-style registration number on an older licence
             return validators.validate_credit_code(number)
         return number.strip()
+
+
+class DocumentAlias(models.Model):
+    """Another name a document type is printed under: 居民身份证 is a 身份证."""
+
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.CASCADE, related_name="aliases", verbose_name="证件类型"
+    )
+    name = models.CharField(
+        "别名", max_length=50, help_text="见报时的另一种说法,例如 居民身份证、不动产权证书。"
+    )
+
+    class Meta:
+        ordering = ["document_type", "name"]
+        verbose_name = "证件别名"
+        verbose_name_plural = "证件别名"
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="documentalias_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.name:
+            return
+        # The type edited with its aliases (the admin's inline) may be renamed in the same form.
+        document_type = getattr(self, "document_type", None)
+        own = document_type.name if document_type else None
+        if self.name == own or DocumentType.objects.filter(name=self.name).exists():
+            raise ValidationError({"name": f"“{self.name}”已是一种证件类型的名称,不能再作别名。"})
+
+
+class DocumentTypeResolver:
+    """The document type of a document as printed, from the type names and their aliases.
+
+    Built by ``DocumentType.objects.resolver()``; ``resolve()`` asks the database nothing.
+    """
+
+    def __init__(self, document_types):
+        self.by_name = {}
+        aliases = {}
+        for document_type in document_types:
+            self.by_name[document_type.name] = document_type
+            for alias in document_type.aliases.all():
+                aliases[alias.name] = document_type
+        # Names before aliases, so that a name wins where an alias of another type says the same.
+        self.names = {**aliases, **self.by_name}
+        # The longest first, a type's own name before an alias of the same length.
+        self.longest_first = sorted(
+            self.names, key=lambda name: (-len(name), name not in self.by_name, name)
+        )
+
+    def resolve(self, printed):
+        """(document type or None, the printed name, or "" when it is the type's own name).
+
+        In order: the type's name; an alias; either of them once a 正本/副本 is taken off the
+        end; the longest name or alias the printed name ends with (收款收据 is a 收据), then the
+        longest it contains; a seal (…章) is one of 印章; anything else one of 其他证件.
+        """
+        printed = printed.strip()
+        document_type = self._match(printed)
+        if document_type is None:
+            document_type = self.by_name.get(
+                DocumentType.SEALS if printed.endswith("章") else DocumentType.OTHER
+            ) or self.by_name.get(DocumentType.OTHER)
+        if document_type is None:
+            return None, printed
+        return document_type, "" if printed == document_type.name else printed
+
+    def _match(self, printed):
+        if printed in self.names:
+            return self.names[printed]
+        name = COPY_SUFFIX.sub("", printed)
+        if name in self.names:
+            return self.names[name]
+        if not name:
+            return None
+        for match in (name.endswith, name.__contains__):
+            found = next((known for known in self.longest_first if match(known)), None)
+            if found:
+                return self.names[found]
+        return None
 
 
 class AdDeskPhone(models.Model):
@@ -177,8 +293,13 @@ class NoticeQuerySet(PrintedItemQuerySet):
         """With the wordings corrections replaced: for the permalink, the proof and the data."""
         return self.prefetch_related("revisions")
 
+    def with_credit_code(self):
+        """The notices with a credit code, through their index (``notice_credit_code``)."""
+        return self.exclude(credit_code="")
+
     def with_number(self, number):
-        """Notices with an item whose number contains ``number``, however it was typed.
+        """Notices with an item whose number contains ``number``, however it was typed, or whose
+        unified social credit code does (an other notice's).
 
         A resident ID is matched whole, by its digest, and nothing else can reach the digits the
         mask hides: the keys hold IDs masked.
@@ -187,13 +308,26 @@ class NoticeQuerySet(PrintedItemQuerySet):
         return self.filter(condition).distinct() if condition else self.none()
 
 
-def number_condition(number, prefix="items__"):
-    """The condition on lost items (through ``prefix``) that ``with_number()`` filters by."""
+def number_condition(number):
+    """The condition on notices that ``with_number()`` filters by.
+
+    Asks the database whether a credit code holds the number (an index covers the few notices
+    that have one): only then does the condition name the notice's own column, since an OR
+    with it makes PostgreSQL join every notice to its items before filtering.
+    """
     resident_id = resident_id_lookup(number)
     if resident_id:
-        return models.Q(**{f"{prefix}number_digests__contains": resident_id_digest(resident_id)})
+        return models.Q(items__number_digests__contains=resident_id_digest(resident_id))
     key = normalize_number(number)
-    return models.Q(**{f"{prefix}number_key__contains": key}) if key else None
+    if not key:
+        return None
+    condition = models.Q(items__number_key__contains=key)
+    # A credit code is stored canonical (GB 32100: digits and capitals, no punctuation), so the
+    # key, lower-cased and without punctuation, is a part of it when it is a part of the code.
+    in_credit_code = models.Q(credit_code__icontains=key)
+    if Notice.objects.with_credit_code().filter(in_credit_code).exists():
+        condition |= in_credit_code
+    return condition
 
 
 class Notice(PrintedItem):
@@ -237,6 +371,19 @@ class Notice(PrintedItem):
         blank=True,
         help_text="遗失声明按价目表和数量自动计算,录入后价目调整不影响已有声明。",
     )
+    # Other notices (注销公告, 减资公告 …): what they are and who publishes them.
+    headline = models.CharField(
+        "标题", max_length=50, blank=True, help_text="其他声明的标题,例如 减资公告、注销公告。"
+    )
+    announcer = models.CharField(
+        "声明人", max_length=100, blank=True, help_text="发布公告的单位或个人。"
+    )
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        help_text="发布公告的单位的统一社会信用代码,按号码查询时也能查到这则公告。",
+    )
 
     objects = SearchableManager.from_queryset(NoticeQuerySet)()
 
@@ -248,6 +395,15 @@ class Notice(PrintedItem):
             models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+        ]
+        indexes = [
+            *PrintedItem.Meta.indexes,
+            # The few notices with a credit code, for number searches (see number_condition).
+            models.Index(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="notice_credit_code",
             ),
         ]
 
@@ -279,6 +435,20 @@ class Notice(PrintedItem):
                 )
                 self.correction_kind = CorrectionKind.CORRECTION
                 self.correction_note = ""
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.credit_code:
+            try:
+                self.credit_code = validators.validate_credit_code(self.credit_code)
+            except ValidationError as error:
+                errors.setdefault("credit_code", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("notices:notice-detail", kwargs={"pk": self.pk})
@@ -359,11 +529,14 @@ class Notice(PrintedItem):
         return revisions[-1].replaced if revisions else None
 
     def title(self):
-        """A name a reader recognises, 遗失声明:毕丽静 or 结婚启事:张雨、百音一兰.
+        """A name a reader recognises, 遗失声明:毕丽静, 结婚启事:张雨、百音一兰 or
+        减资公告:烟台某某有限公司.
 
         Reads the items and the couple: use on notices from ``for_detail()``.
         """
         kind = self.get_kind_display()
+        if self.kind == NoticeKind.OTHER and self.announcer:
+            return mask_resident_ids(f"{self.headline or kind}:{self.announcer}")
         if self.kind == NoticeKind.WEDDING:
             wedding = getattr(self, "wedding", None)
             parties = [wedding.groom, wedding.bride] if wedding else []

@@ -50,6 +50,40 @@ def validate_resident_id(value):
     return number
 
 
+# The last two digits of a 残疾人证 number (GB/T 26341): the kind of disability, 1 视力 …
+# 7 多重, and its grade, 1 (the most severe) to 4.
+DISABILITY_CATEGORIES = "1234567"
+DISABILITY_GRADES = "1234"
+
+
+def validate_disability_card_number(value):
+    """A 残疾人证 number: the holder's resident ID, then the category and grade digits.
+
+    The ID part is checked as ``validate_resident_id()`` checks an ID, with its message.
+    """
+    number = _compact(value)
+    if len(number) != 20:
+        raise ValidationError(
+            f"残疾人证号应为20位(18位居民身份证号码加残疾类别、等级各一位),现在是{len(number)}位。",
+            code="length",
+        )
+    try:
+        validate_resident_id(number[:18])
+    except ValidationError as error:
+        raise ValidationError(
+            f"残疾人证号的前18位是持证人的居民身份证号码:{error.messages[0]}", code=error.code
+        ) from None
+    if number[18] not in DISABILITY_CATEGORIES:
+        raise ValidationError(
+            f"残疾人证号的第19位是残疾类别,应为1至7,现在是“{number[18]}”。", code="category"
+        )
+    if number[19] not in DISABILITY_GRADES:
+        raise ValidationError(
+            f"残疾人证号的第20位是残疾等级,应为1至4,现在是“{number[19]}”。", code="grade"
+        )
+    return number
+
+
 def validate_credit_code(value):
     """An 18-character unified social credit code (GB 32100) and its check character.
 

@@ -272,3 +272,32 @@ def test_history_shows_who_changed_what(editor, page):
     assert entry.user.username == "xiaowang"
     history = editor.get(f"/admin/notices/notice/{notice.pk}/history/").content.decode()
     assert "xiaowang" in history
+
+
+def test_editor_enters_an_other_notice_with_its_announcer_and_credit_code(editor, page):
+    form = editor.get("/admin/notices/notice/add/").content.decode()
+    assert "其他声明" in form and "声明人" in form and "统一社会信用代码" in form
+    data = lost_notice_form(
+        page,
+        [],
+        kind="other",
+        text="烟台某某贸易有限公司经股东会决议,注册资本由1000万元减至500万元。特此公告。",
+        headline="减资公告",
+        announcer="烟台某某贸易有限公司",
+        credit_code="９１３５０１００ｍ０００１００ｙ４３",
+    )
+    response = editor.post("/admin/notices/notice/add/", data)
+    assert response.status_code == 302
+    notice = Notice.objects.get()
+    assert (notice.headline, notice.announcer) == ("减资公告", "烟台某某贸易有限公司")
+    assert notice.credit_code == "91350100M000100Y43"
+    assert notice.title() == "减资公告:烟台某某贸易有限公司"
+    for term in ("m000100y43", "烟台某某贸易"):
+        response = editor.get("/admin/notices/notice/", {"q": term})
+        assert [n.pk for n in response.context["cl"].result_list] == [notice.pk], term
+
+    data["credit_code"] = "91350100M000100Y44"
+    response = editor.post("/admin/notices/notice/add/", data)
+    assert response.status_code == 200
+    assert "统一社会信用代码校验位不正确" in response.content.decode()
+    assert Notice.objects.count() == 1

@@ -4,8 +4,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from notices.models import DocumentType, LostItem, Notice, RateCategory, WeddingDetails, lunar_date
+from notices.models import (
+    DocumentType,
+    LostItem,
+    Notice,
+    RateCategory,
+    WeddingDetails,
+    lunar_date,
+    number_condition,
+)
 from paper.text import mask_resident_ids, normalize_number
 from tests.factories import make_issue, make_notice, make_page
 
@@ -209,3 +218,56 @@ def test_number_key_ignores_width_case_spaces_and_punctuation():
     assert normalize_number("（鲁烟）船登") in key
     assert normalize_number("yz-000135") in key
     assert normalize_number("ＹＺ ０００１３５") in key
+
+
+def other_notice(**fields):
+    page = make_page(code="A03", name="公告")
+    notice = Notice(
+        kind=Notice.Kind.OTHER,
+        issue=page.issue,
+        page=page,
+        status=Notice.Status.PUBLISHED,
+        text="烟台某某贸易有限公司经股东会决议,注册资本由1000万元减至500万元。特此公告。",
+        **fields,
+    )
+    notice.full_clean()
+    notice.save()
+    return notice
+
+
+def test_other_notice_is_titled_by_its_headline_and_announcer():
+    notice = other_notice(headline="减资公告", announcer="烟台某某贸易有限公司")
+    assert notice.title() == "减资公告:烟台某某贸易有限公司"
+    notice.headline = ""
+    assert notice.title() == "其他声明:烟台某某贸易有限公司"
+    notice.announcer = "张三 370602199001011239"
+    assert notice.title() == "其他声明:张三 370602********1239"
+    notice.announcer = ""
+    notice.headline = "注销公告"
+    assert notice.title().startswith("其他声明:烟台某某贸易有限公司经股东会决议")
+
+
+def test_other_notices_credit_code_is_checked_stored_canonical_and_found():
+    notice = other_notice(announcer="烟台某某贸易有限公司", credit_code="91350100m000100y43")
+    assert notice.credit_code == "91350100M000100Y43"
+    make_notice(items=[{"holder": "甲", "number": "91350100"}])
+    for number in ["91350100M000100Y43", "m000100y43", "ｍ０００１００"]:
+        assert list(Notice.objects.with_number(number)) == [notice], number
+    assert Notice.objects.with_number("91350100").count() == 2
+    # A number no credit code holds is looked for in the items alone, as before there were any.
+    assert number_condition("0001715") == Q(items__number_key__contains="0001715")
+    with pytest.raises(ValidationError) as error:
+        other_notice(credit_code="91350100M000100Y44")
+    assert error.value.message_dict["credit_code"] == [
+        "统一社会信用代码校验位不正确:按前17位计算,最后一位应为3。请核对号码。"
+    ]
+    # The page's own rule still holds beside it.
+    wrong_page = Notice(
+        kind=Notice.Kind.OTHER,
+        issue=make_issue(),
+        page=notice.page,
+        credit_code="91350100M000100Y44",
+    )
+    with pytest.raises(ValidationError) as error:
+        wrong_page.full_clean()
+    assert set(error.value.message_dict) == {"page", "credit_code"}

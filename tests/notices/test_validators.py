@@ -1,11 +1,23 @@
 import pytest
 from django.core.exceptions import ValidationError
+from stdnum.cn import ric
 
 from notices.validators import (
     registration_number_warning,
     validate_credit_code,
+    validate_disability_card_number,
     validate_resident_id,
 )
+
+
+def resident_id(first_17):
+    """A valid resident ID: ``first_17`` and the check character stdnum computes."""
+    return first_17 + ric.calc_check_digit(first_17 + "0")
+
+
+def wrong_check(number):
+    """``number`` with another check character in place of its own."""
+    return number[:17] + ("1" if number[17] == "0" else "0")
 
 
 @pytest.mark.parametrize(
@@ -84,3 +96,47 @@ def test_credit_code_may_start_with_a_letter():
     with pytest.raises(ValidationError) as error:
         validate_credit_code("Y1370600MA3C00000K")
     assert "最后一位应为J" in error.value.messages[0]
+
+
+DISABLED = resident_id("37068219850315002")
+DISABLED_X = resident_id("11010519491231002")  # its check character is X
+
+
+@pytest.mark.parametrize(
+    "number, canonical",
+    [
+        (DISABLED + "42", DISABLED + "42"),
+        (DISABLED + "11", DISABLED + "11"),
+        (DISABLED + "74", DISABLED + "74"),
+        (DISABLED_X.lower() + "21", DISABLED_X + "21"),
+        (f" {DISABLED[:6]} {DISABLED[6:14]} {DISABLED[14:]} 42 ", DISABLED + "42"),
+        (
+            (DISABLED + "42").translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}),
+            DISABLED + "42",
+        ),
+    ],
+)
+def test_valid_disability_card_numbers(number, canonical):
+    assert DISABLED_X.endswith("X")
+    assert validate_disability_card_number(number) == canonical
+
+
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        (wrong_check(DISABLED) + "42", "前18位是持证人的居民身份证号码:居民身份证号码校验位不正确"),
+        (DISABLED[:10] + "1301" + DISABLED[14:] + "42", "出生日期"),
+        (DISABLED + "82", "第19位是残疾类别,应为1至7,现在是“8”"),
+        (DISABLED + "02", "第19位是残疾类别"),
+        (DISABLED + "45", "第20位是残疾等级,应为1至4,现在是“5”"),
+        (DISABLED + "40", "第20位是残疾等级"),
+        (DISABLED + "4X", "第20位是残疾等级"),
+        (DISABLED, "应为20位(18位居民身份证号码加残疾类别、等级各一位),现在是18位"),
+        (DISABLED + "4", "现在是19位"),
+        (DISABLED + "421", "现在是21位"),
+    ],
+)
+def test_invalid_disability_card_numbers(number, message):
+    with pytest.raises(ValidationError) as error:
+        validate_disability_card_number(number)
+    assert message in error.value.messages[0]

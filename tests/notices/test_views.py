@@ -129,6 +129,22 @@ def test_numbers_match_however_they_are_typed(client, sample_issue):
     assert notice_refs(client, number="---") == []
 
 
+def test_an_other_notice_is_found_by_its_credit_code_and_titled_by_its_announcer(client):
+    page = make_page(code="A03", name="公告")
+    notice = Notice.objects.create(
+        kind=Notice.Kind.OTHER,
+        issue=page.issue,
+        page=page,
+        status=Notice.Status.PUBLISHED,
+        text="烟台某某贸易有限公司拟向登记机关申请注销登记。特此公告。",
+        headline="注销公告",
+        announcer="烟台某某贸易有限公司",
+        credit_code="91350100M000100Y43",
+    )
+    assert notice_refs(client, number="91350100-m000100-y43") == [notice.reference]
+    assert "注销公告:烟台某某贸易有限公司" in client.get(notice.get_absolute_url()).content.decode()
+
+
 def test_full_resident_id_still_finds_the_notice(client, id_card_notice):
     assert notice_refs(client, number=ID_NUMBER) == [id_card_notice.reference]
     assert notice_refs(client, q=ID_NUMBER) == [id_card_notice.reference]

@@ -228,7 +228,7 @@ ITEM_COLUMNS = (
 )
 TEXT_DEFAULTS = {
     Article: ["kicker", "subheadline", "dateline", '"column"'],
-    Notice: [],
+    Notice: ["headline", "announcer", "credit_code"],
     LostItem: ["document_name", "issuer", "other_identifier"],
 }
 
