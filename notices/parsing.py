@@ -855,6 +855,8 @@ DATE_LINE = re.compile(
 CREDIT_CODE = re.compile(
     rf"(?:统一社会信用代码|社会信用代码|信用代码)\s*(?:为|是)?\s*{COLON}?\s*(?P<code>[0-9A-Za-z]{{18}})"
 )
+# A credit code in brackets after the name, without its label: 烟台某公司(91370613MA3Q6E8AX7).
+BRACKETED_CODE = re.compile(rf"{OPENING}(?P<code>[0-9A-Z]{{2}}\d{{6}}[0-9A-Z]{{10}}){CLOSING}")
 SIGNATURE = re.compile(rf"[^{CLAUSE_PUNCTUATION}。!?\uff01\uff1f]{{2,60}}")
 
 
@@ -884,7 +886,7 @@ def parse_announcement(text):
     if title:
         announcement.headline = title["headline"]
         announcement.announcer = title["announcer"]
-    if code := CREDIT_CODE.search(text):
+    if code := CREDIT_CODE.search(text) or BRACKETED_CODE.search(text):
         announcement.credit_code = code["code"].upper()
         if problem := _credit_code_problem(announcement.credit_code):
             announcement.problems.append(problem)
@@ -899,24 +901,37 @@ def parse_announcement(text):
 
 
 def _signature(lines):
-    """The signature above the date that closes an announcement: 烟台某某有限公司(清算组)."""
+    """The signature above the date that closes an announcement: 烟台某某有限公司(清算组).
+
+    Several lines above the date are several signatures (a merger's two companies).
+    """
     if not lines:
         return ""
     date = DATE_LINE.fullmatch(lines[-1])
     if not date:
         return ""
     before = date["before"].strip()
-    if not before and len(lines) >= 3:
-        before = lines[-2]
-    elif not before:
-        return ""
-    # One line may hold the end of the text, then the signature: …特此公告。烟台某公司
-    before = re.split(r"[。!\uff01]", before)[-1].strip()
-    before = re.sub(rf"^(?:联系人|联系方式|落款|声明人|公告人){COLON}", "", before)
-    before = re.sub(
-        rf"\s*{OPENING}[^{PARENTHESES}]*信用代码[^{PARENTHESES}]*{CLOSING}$", "", before
+    if before:
+        # One line may hold the end of the text, then the signature: …特此公告。烟台某公司
+        names = [re.split(r"[。!\uff01]", before)[-1].strip()]
+    else:
+        names = []
+        for line in reversed(lines[1:-1]):
+            name = _signature_name(line)
+            if not name:
+                break
+            names.insert(0, name)
+    names = [_signature_name(name) for name in names]
+    return "、".join(names) if names and all(names) else ""
+
+
+def _signature_name(line):
+    line = re.sub(rf"^(?:联系人|联系方式|落款|声明人|公告人){COLON}", "", line.strip())
+    code = rf"\s*{OPENING}[^{PARENTHESES}]*{CLOSING}$"
+    name = (
+        re.sub(code, "", line) if CREDIT_CODE.search(line) or BRACKETED_CODE.search(line) else line
     )
-    return before if SIGNATURE.fullmatch(before) and not CREDIT_CODE.search(before) else ""
+    return name if SIGNATURE.fullmatch(name) and not CREDIT_CODE.search(name) else ""
 
 
 # --- Notices blocks: where each notice starts and ends -----------------------------------------

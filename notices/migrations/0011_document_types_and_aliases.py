@@ -58,6 +58,8 @@ ALIASES = {
     "出生证明": ["出生医学证明"],
     "残疾证": ["残疾人证"],
     "失业证": ["就业失业登记证"],
+    # A vehicle's 登记证书 is not the card's 登记证 (of a vessel), though it contains the name.
+    "其他证件": ["机动车登记证书"],
 }
 
 ALIAS_PERMISSIONS = ["view"]
