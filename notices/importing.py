@@ -1,9 +1,12 @@
 """The notices' part of an import (paper.importing): declarations, weddings and the rate card.
 
-Each lost document gets its document type from the rate card's names (收款收据 is a 收据), its
-number is checked, and the fee is the rate card's price × quantity. Replacing an issue updates
-its notices in place, in the order of their reference numbers, so that printed proofs keep
-pointing at them.
+Each lost document gets its document type from the names and aliases of the rate card's types
+(收款收据 is a 收据, 残疾人证 a 残疾证: ``DocumentType.objects.resolver()``), its number is
+checked, as a resident ID wherever it is one, and the fee is the card's price × quantity per
+item. Other announcements keep their title, who signed them and their credit code.
+
+Replacing an issue updates its notices in place, in the order of their reference numbers, so
+that printed proofs keep pointing at them.
 """
 
 from collections import Counter
@@ -18,10 +21,9 @@ from paper.text import chinese_date
 
 from .models import AdDeskPhone, DocumentType, LostItem, Notice, RateCategory, WeddingDetails
 from .parsing import is_notices, notices_start, read_notices
+from .validators import validate_resident_id
 
-# The rate card's last resorts: 各类印章 and 及其它各类证件.
-SEALS = "印章"
-OTHER_DOCUMENTS = "其他证件"
+OTHER_DOCUMENTS = DocumentType.OTHER
 
 
 class NoticePart(ImportPart):
@@ -112,6 +114,8 @@ def _lost_items(parsed, types, date, problems, notes):
         if document_type and parsed_item.number:
             try:
                 document_type.check_number(parsed_item.number)
+                if "身份证" in parsed_item.number_label:  # 社会保障卡,身份证号码:…
+                    validate_resident_id(parsed_item.number)
             except ValidationError as error:
                 problems.append(f"{label}:号码 {parsed_item.number} {''.join(error.messages)}")
         if parsed_item.issued_on and parsed_item.issued_on > date:

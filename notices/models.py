@@ -556,7 +556,11 @@ class Notice(PrintedItem):
         if self.kind == NoticeKind.WEDDING:
             wedding = getattr(self, "wedding", None)
             return wedding.compose_text() if wedding else ""
-        items = list(self.items.all())
+        return self.compose_declaration(list(self.items.all()))
+
+    @staticmethod
+    def compose_declaration(items):
+        """The standard wording of a declaration of ``items`` (LostItem, saved or not)."""
         if not items:
             return ""
         if len(items) == 1:
@@ -760,22 +764,35 @@ class LostItem(models.Model):
         return found
 
     def clause(self):
-        """This item's part of the wording, without the closing 声明作废."""
+        """This item's part of the wording, without the closing 声明作废.
+
+        The wording says everything the item holds, so that reading it back (the import's
+        parser) gives the item again: quantity, vehicle, issuer, date, numbers and amount.
+        """
         number_label = self.document_type.number_label if self.document_type else "编号"
-        if self.other_identifier:
-            text = f"{self.holder}的{self.other_identifier}{self.name}丢失"
-        elif self.issuer:
-            text = f"{self.holder}遗失{self.issuer}开具的{self.name}"
-        elif not self.number and self.document_type and self.document_type.measure_word:
-            count = chinese_count(self.quantity)
-            return f"{self.holder}{self.name}{count}{self.document_type.measure_word}遗失"
+        measure = self.document_type.measure_word if self.document_type else ""
+        vehicles, seconds = [], []
+        for part in filter(None, (p.strip() for p in self.other_identifier.split(";"))):
+            label, _, value = part.partition(" ")
+            (seconds.append((label, value)) if value else vehicles.append(part))
+        count = ""
+        if self.quantity > 1 or (measure and not self.number):
+            count = f"{chinese_count(self.quantity)}{measure or '个'}"
+        vehicle = "、".join(vehicles)
+        if self.issuer:
+            text = f"{self.holder}遗失{self.issuer}开具的{vehicle}{self.name}{count}"
+        elif vehicle:
+            text = f"{self.holder}的{vehicle}{self.name}{count}丢失"
+        elif measure and not self.number:
+            text = f"{self.holder}{self.name}{count}遗失"
         else:
-            text = f"{self.holder}遗失{self.name}"
+            text = f"{self.holder}遗失{self.name}{count}"
         details = []
         if self.issued_on:
             details.append(f"开具日期:{chinese_date(self.issued_on)}")
         if self.number:
             details.append(f"{number_label}:{self.number}")
+        details += [f"{label}:{value}" for label, value in seconds]
         if self.amount is not None:
             details.append(f"金额:{self.amount.normalize():f}元")
         return ",".join([text, *details])

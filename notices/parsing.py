@@ -258,14 +258,14 @@ class Unreadable(ValueError):
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # A plate (鲁F·A1234, 鲁YA1234挂) or a vessel (鲁烟渔养67419, 鲁蓬渔60123).
 VEHICLE = (
-    rf"(?P<vehicle>[{PROVINCES}][A-Z][·・.•]?[A-Z0-9]{{4,6}}[挂学警]?"
+    rf"(?P<vehicle>[{PROVINCES}][A-Z][·・.•]?[A-Z0-9]{{4,6}}(?:[挂学警](?=号|的|车|[^\u4e00-\u9fff]|$))?"
     rf"|[{PROVINCES}][\u4e00-\u9fff]{{1,3}}\d{{3,6}})"
 )
 VEHICLE_NOUN = r"(?:小型汽车|大型汽车|货车|轿车|车辆|挂车|渔船|船舶|机动车|车|船)"
-VEHICLE_AT_START = re.compile(rf"{VEHICLE}号?(?:{VEHICLE_NOUN}(?=的))?的?(?P<rest>.*)")
+VEHICLE_AT_START = re.compile(rf"{VEHICLE}(?:号(?!牌))?(?:{VEHICLE_NOUN}(?=的))?的?(?P<rest>.*)")
 ONE_VEHICLE = VEHICLE.replace("?P<vehicle>", "?:")
 VEHICLE_AT_END = re.compile(
-    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)号?{VEHICLE_NOUN}?"
+    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)(?:号(?!牌))?{VEHICLE_NOUN}?"
 )
 CHINESE_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 DATE = rf"(?:{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
@@ -291,7 +291,11 @@ DOCUMENT_WORDS = sorted(
         "|出生医学证明|出生证明|残疾人证|残疾证|学生证|工作证|房产证|房屋所有权证|不动产权证书"
         "|不动产权证|土地证|国有土地使用证|营运证|资格证|教师资格证|护士执业证书|许可证"
         "|食品经营许可证|卫生许可证|毕业证书|毕业证|学位证书|结婚证|离婚证|军官证|退伍证|准生证"
-        "|存折|银行卡|社会保障卡|社保卡|号牌|机动车号牌|国籍证书|登记证|下岗证|失业证"
+        "|存折|银行卡|社会保障卡|社保卡|号牌|机动车号牌|小型汽车号牌|车辆号牌|国籍证书|登记证"
+        "|下岗证|失业证|就业失业登记证|道路运输从业资格证|从业资格证|医师资格证书|资格证书"
+        "|船舶国籍证书|渔业船舶国籍证书|渔业船舶登记证|船舶登记证|现金支票|转账支票"
+        "|增值税专用发票|增值税普通发票|机动车销售统一发票|收款收据|第二代居民身份证"
+        "|土地使用权证|集体土地使用证|房屋产权证|出租汽车营运证|机动车登记证书"
         f"|{SEALS}"
     ).split("|"),
     key=len,
@@ -337,7 +341,7 @@ ISSUER_LABELS = {
     "出具单位",
 }
 AMOUNT_LABEL = re.compile(r"[\u4e00-\u9fff]{0,6}金额|面额")
-NO_PREFIX = re.compile(r"^(?:NO|No|no|N0|№|NO)\s*[.:\uff1a.]?\s*")
+NO_PREFIX = re.compile(r"^(?:NO|No|no|№|NO)\s*[.:\uff1a.]?\s*")
 LABELLED = re.compile(
     rf"(?P<label>[^\s{COLONS}{CLAUSE_PUNCTUATION}]{{1,12}}?)\s*(?:分别)?\s*(?:为|是)?\s*"
     rf"{COLON}\s*(?P<value>.+)"
@@ -347,7 +351,7 @@ UNCOLONED = re.compile(
     rf"(?P<value>(?:NO|No|№)?\.?\s*[0-9A-Za-z{OPENING[1:-1]}].*)"
 )
 NUMBER_ONLY = re.compile(
-    r"(?:NO|No|no|N0|№|NO)\s*[.:\uff1a.]?\s*(?P<value>[0-9A-Za-z][-0-9A-Za-z]*)"
+    r"(?:NO|No|no|№|NO)\s*[.:\uff1a.]?\s*(?P<value>[0-9A-Za-z][-0-9A-Za-z]*)"
 )
 AMOUNT_VALUE = (
     r"(?:人民币|RMB|¥|¥)?\s*(?:\d{1,3}(?:[,\uff0c]\d{3})+|\d+)(?:\.\d{1,2})?\s*万?\s*元?整?"
@@ -639,7 +643,7 @@ def _read_head(head, holder=""):
     before = re.sub(r"法定代表人[\u4e00-\u9fff]{1,4}$", "", before) if after else before
     before = re.sub(rf"于{DATE}$", "", before).removesuffix("不慎").removesuffix("现")
     after = re.sub(
-        r"^(?:公司|本公司|该公司|单位|本单位|本人|其)(?=[\u4e00-\u9fff])(?!子|女|儿)", "", after
+        r"^(?:公司|本公司|该公司|单位|本单位|本人|其)(?=[\u4e00-\u9fff])(?!子|女|儿|他)", "", after
     )
     if after and not before and holder:  # 张三遗失身份证…;遗失驾驶证…: the same holder
         reading.documents = after
