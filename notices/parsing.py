@@ -350,9 +350,7 @@ UNCOLONED = re.compile(
     rf"(?P<label>{NUMBER_LABELS})\s*(?:分别)?(?:为|是)?\s*"
     rf"(?P<value>(?:NO|No|№)?\.?\s*[0-9A-Za-z{OPENING[1:-1]}].*)"
 )
-NUMBER_ONLY = re.compile(
-    r"(?:NO|No|no|№|NO)\s*[.:\uff1a.]?\s*(?P<value>[0-9A-Za-z][-0-9A-Za-z]*)"
-)
+NUMBER_ONLY = re.compile(r"(?:NO|No|no|№|NO)\s*[.:\uff1a.]?\s*(?P<value>[0-9A-Za-z][-0-9A-Za-z]*)")
 AMOUNT_VALUE = (
     r"(?:人民币|RMB|¥|¥)?\s*(?:\d{1,3}(?:[,\uff0c]\d{3})+|\d+)(?:\.\d{1,2})?\s*万?\s*元?整?"
 )
