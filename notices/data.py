@@ -26,6 +26,7 @@ def notice_data(notice, request):
         "text": notice.public_text(),
         "items": [item_data(item) for item in notice.items.all()],
         "wedding": wedding_data(wedding) if wedding else None,
+        "announcement": announcement_data(notice) if notice.kind == "other" else None,
         "corrected": datetime_data(corrected) if (corrected := notice.corrected()) else None,
         "wordings": [wording_data(wording, notice) for wording in notice.wordings()],
         "updated": datetime_data(notice.updated),
@@ -43,6 +44,15 @@ def item_data(item):
         "amount": f"{item.amount:f}" if item.amount is not None else None,
         "other_identifier": mask_resident_ids(item.other_identifier),
         "quantity": item.quantity,
+    }
+
+
+def announcement_data(notice):
+    """What an other notice (注销公告, 减资公告 …) says of itself: its kind and who signed it."""
+    return {
+        "headline": notice.headline,
+        "announcer": mask_resident_ids(notice.announcer),
+        "credit_code": notice.credit_code or None,
     }
 
 
