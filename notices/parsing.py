@@ -1024,23 +1024,32 @@ def notices_start(section):
     its closing words, an announcement's title or a wedding, as a paragraph of its own or run
     into the end of the article's last paragraph.
     """
+    # Nothing after a heading inside the article (## 一、…): notices end a section.
+    last_heading = max(
+        (index for index, item in enumerate(section.body) if isinstance(item, Heading)), default=-1
+    )
     paragraphs = [
-        (index, item) for index, item in enumerate(section.body) if isinstance(item, Paragraph)
+        (index, item)
+        for index, item in enumerate(section.body)
+        if isinstance(item, Paragraph) and index > last_heading
     ]
     for position, (index, paragraph) in enumerate(paragraphs):
         following = functools.reduce(
             joined, (item.text for _, item in paragraphs[position : position + 3])
         )
-        for offset in [0, *(m.end() for m in SENTENCE_BREAK.finditer(paragraph.text))]:
-            rest = paragraph.text[offset:]
-            if not rest.strip():
+        # Where the last closing words are: a declaration starting at an offset must end
+        # before them (one search, not one per sentence).
+        last_end = max((m.start() for m in DECLARATION_END.finditer(following)), default=-1)
+        text = paragraph.text
+        for offset in [0, *(m.end() for m in SENTENCE_BREAK.finditer(text))]:
+            if offset >= len(text):
                 continue
-            tail = following[offset:]
+            start = DECLARATION_START.match(following, offset)
             if (
-                rest.startswith("公告栏")
-                or _declares(tail)
-                or (offset == 0 and _announces(rest, known=True) and len(paragraphs) > position + 1)
-            ) and not any(isinstance(item, Heading) for item in section.body[index:]):
+                text.startswith("公告栏", offset)
+                or (start and last_end >= start.end())
+                or (offset == 0 and _announces(text, known=True) and len(paragraphs) > position + 1)
+            ):
                 return index, offset
     return None
 

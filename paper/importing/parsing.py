@@ -41,6 +41,7 @@ SENTENCE_END = "。!?\uff01\uff1f…;\uff1b:\uff1a"
 CLOSING_QUOTES = "”’\"'」』》"
 CLOSING_BRACKETS = ")\uff09】]"
 HEADLINE_MAX_LENGTH = 200
+LINE_MAX_LENGTH = 50_000
 PAGE_NAME_MAX_LENGTH = 40
 
 
@@ -181,6 +182,11 @@ def _sections(lines, default_page, parts):
         line = raw.removesuffix("\r")
         if CONTROL.search(line):
             raise ExportError("这一行含有控制字符(文件可能已损坏)", number)
+        if len(line) > LINE_MAX_LENGTH:
+            raise ExportError(
+                f"这一行有{len(line)}字,超过{LINE_MAX_LENGTH}字(一整版也不过如此),文件可能已损坏",
+                number,
+            )
         text = line.strip()
         if not text:
             continue
