@@ -5,6 +5,7 @@ database. Each takes text as printed and returns what it could read together wit
 it met. Nothing here drops text: what cannot be read is returned as a problem for an editor.
 """
 
+import dataclasses
 import datetime
 import functools
 import re
@@ -218,7 +219,7 @@ def split_rate_card(text):
 END_WORDS = r"(?:特此声明作废|特此声明|特此公告|声明作废|作废(?!声明))"
 END_LEAD = (
     r"(?:以上(?:所有)?(?:证件|证照|证书|票据|单据|印章|物品|执照)?(?:均|全部|一并)?"
-    r"|现予以|现予|予以|现|均|一并|特此)?"
+    r"|(?:自即日起|即日起|现登报|登报|现予以|现予|予以|现|均|一并|特此|特)+)?"
 )
 DECLARATION_END = re.compile(
     rf"{END_LEAD}{END_WORDS}(?:\s*{COMMA}?\s*特此(?:声明|公告))?(?:\s*[。.!\uff01])?"
@@ -261,11 +262,19 @@ VEHICLE = (
     rf"(?P<vehicle>[{PROVINCES}][A-Z][·・.•]?[A-Z0-9]{{4,6}}(?:[挂学警](?=号|的|车|[^\u4e00-\u9fff]|$))?"
     rf"|[{PROVINCES}][\u4e00-\u9fff]{{1,3}}\d{{3,6}})"
 )
-VEHICLE_NOUN = r"(?:小型汽车|大型汽车|货车|轿车|车辆|挂车|渔船|船舶|机动车|车|船)"
-VEHICLE_AT_START = re.compile(rf"{VEHICLE}(?:号(?!牌))?(?:{VEHICLE_NOUN}(?=的))?的?(?P<rest>.*)")
+# What a plate or a vessel's name is of: 号小型新能源汽车的…, 两辆车的…; before 的, or a word that
+# never begins a document's name (渔船渔业船舶检验证书, 船渔业船舶所有权登记证书).
+VEHICLE_NOUN = (
+    r"(?:(?:[一二两三四五六七八九十\d]+辆)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:汽车|车辆|挂车|货车|轿车|机动车|摩托车|渔船|船舶|车|船)(?=的)"
+    r"|(?:[一二两三四五六七八九十\d]+辆车|半挂车|挂车|渔船|船(?!舶)))"
+)
+VEHICLE_AT_START = re.compile(rf"{VEHICLE}(?:号(?!牌))?{VEHICLE_NOUN}?的?(?P<rest>.*)")
 ONE_VEHICLE = VEHICLE.replace("?P<vehicle>", "?:")
 VEHICLE_AT_END = re.compile(
-    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)(?:号(?!牌))?{VEHICLE_NOUN}?"
+    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)(?:号(?!牌))?"
+    r"(?:(?:[一二两三四五六七八九十\d]+辆)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:汽车|车辆|挂车|货车|轿车|机动车|摩托车|渔船|船舶|车|船))?"
 )
 CHINESE_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 DATE = rf"(?:{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
@@ -273,6 +282,12 @@ SLASH_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 ISSUING = "核发|颁发|开具|出具|签发|发放|办理"
 ISSUED_BY = re.compile(
     rf"(?:由)?(?P<issuer>[^的,\uff0c]{{2,60}}?)\s*(?:于?\s*(?P<date>{DATE}))?\s*(?:{ISSUING})的"
+)
+# Someone named after their organisation and role: 山东某律师事务所律师端木雪.
+HOLDER_ROLE = re.compile(
+    r"(?P<organisation>.{2,60}?(?:所|校|学|院|公司|村|社区|园|中心|局|厂|店|部))"
+    r"(?:学生|员工|职工|律师|村民|居民|教师|医生|护士|会员|业主)(?!委员会|小组|代表)"
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})*|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8})"
 )
 CHILD = re.compile(r"(?P<parents>.*?)(?:夫妇)?(?:之|的|其)(?:子|女|儿子|女儿)(?P<child>[^的]{0,5})")
 SEALS = (
@@ -315,7 +330,9 @@ QUANTITY_BEFORE = re.compile(rf"(?P<count>{COUNT})\s*(?:{MEASURES})(?P<documents
 BOTH_COPIES = re.compile(r"(?P<base>.+?)(?:正、副本|正副本|正本、副本|正本及副本|正本和副本)")
 COPY = re.compile(rf"(?P<base>.+?)\s*{OPENING}?(?P<copy>正本|副本){CLOSING}?")
 # 和, 及 and 与 join documents only after a document's last word, never inside a name (共和国).
-DOCUMENT_SEPARATOR = re.compile(r"、|(?<=[证书章照本簿据票卡牌明折单张枚份个副])(?:以及|和|及|与)")
+DOCUMENT_SEPARATOR = re.compile(
+    r"、|(?<=[证书章照本簿据票卡牌明折单张枚份个副)\uff09])(?:以及|和|及|与)"
+)
 
 NUMBER_LABELS = (
     "统一社会信用代码|社会信用代码|信用代码|注册号|证书编号|证书号码|证书号|许可证编号|许可证号"
@@ -358,19 +375,38 @@ AMOUNT = re.compile(
     r"(?:人民币|RMB|¥|¥)?\s*(?P<number>\d{1,3}(?:[,\uff0c]\d{3})+|\d{1,12})(?P<cents>\.\d{1,2})?"
     r"\s*(?P<wan>万)?\s*元?整?"
 )
+CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+CAPITAL_AMOUNT = re.compile(
+    rf"(?:人民币)?(?P<text>[{CAPITAL_DIGITS}一二两三四五六七八九十拾佰仟万亿〇]+)"
+    rf"(?:元|圆)(?P<jiao>[{CAPITAL_DIGITS}]角)?(?P<fen>[{CAPITAL_DIGITS}]分)?整?"
+    rf"(?:\s*{OPENING}(?P<figures>[^{PARENTHESES}]+){CLOSING})?"
+)
 AMOUNT_SEGMENT = re.compile(
-    rf"(?:{AMOUNT_LABEL.pattern})?\s*(?:分别)?\s*(?:为|是)?\s*{COLON}?\s*"
-    rf"(?P<value>{AMOUNT_VALUE}(?:\s*[、和]\s*{AMOUNT_VALUE})*)"
+    rf"(?:{AMOUNT_LABEL.pattern})?\s*(?:分别|均|共计|合计)?\s*(?:为|是)?\s*{COLON}?\s*"
+    rf"(?P<value>{AMOUNT_VALUE}(?:\s*[、和]\s*{AMOUNT_VALUE})*|{CAPITAL_AMOUNT.pattern})"
 )
 ISSUER_SEGMENT = re.compile(
     rf"(?:系|由|为)?(?P<issuer>[^\d]{{2,60}}?)\s*(?:于\s*(?P<date>{DATE}))?\s*(?:{ISSUING})的?"
 )
-DATE_SEGMENT = re.compile(rf"(?P<label>{DATE_LABEL.pattern})\s*(?:为|是)?\s*(?P<value>{DATE})")
+DATE_SEGMENT = re.compile(
+    rf"(?P<label>{DATE_LABEL.pattern})\s*(?:分别|均)?\s*(?:为|是)?\s*{COLON}?\s*"
+    rf"(?P<value>{DATE}(?:\s*、\s*{DATE})*)"
+)
 # A comma between digits belongs to a number (¥3,500.00); any other separates details.
 SEGMENT_SEPARATOR = re.compile(r"[,\uff0c](?!\d{3}(?:\D|$))|(?<!\d)[,\uff0c]")
 PARENTHESISED_DETAIL = re.compile(
     rf"{OPENING}(?P<detail>[^{PARENTHESES}]{{1,12}}?{COLON}[^{PARENTHESES}]+){CLOSING}"
 )
+FULL_WIDTH_ALNUM = str.maketrans(
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+)
+# When and where it was lost, after the holder: 姜晓明于10月19日在烟台火车站附近(遗失…).
+LOSS_CIRCUMSTANCES = re.compile(
+    r"(?<=..)(?:(?:于|在)(?:\d{4}年)?\d{1,2}月\d{1,2}日.*"
+    r"|在[\u4e00-\u9fff]{2,20}(?:附近|路上|街上|站|内|处|途中))$"
+)
+LOSS_THEN_DETAIL = re.compile(rf"(?:遗失|丢失)了?\s*(?P<bracket>{PARENTHESISED_DETAIL.pattern})$")
 PLAIN_TEXT = re.compile(rf"[^{CLAUSE_PUNCTUATION}]{{1,100}}")
 
 
@@ -393,8 +429,36 @@ def _date_value(text):
     return date
 
 
+def _capital_amount(found):
+    """人民币叁万伍仟元整 → 35000; the figures in brackets after it, when printed, are checked."""
+    digits = {char: index for index, char in enumerate(CAPITAL_DIGITS)}
+    digits.update({char: index for index, char in enumerate("〇一二三四五六七八九")}, 两=2)
+    units = {"拾": 10, "十": 10, "佰": 100, "仟": 1000}
+    total = section = number = 0
+    for char in found["text"]:
+        if char in digits:
+            number = digits[char]
+        elif char in units:
+            section += (number or 1) * units[char]
+            number = 0
+        elif char in "万亿":
+            total += (section + number) * (10_000 if char == "万" else 100_000_000)
+            section = number = 0
+    amount = Decimal(total + section + number)
+    for part, scale in (("jiao", Decimal("0.1")), ("fen", Decimal("0.01"))):
+        if found[part]:
+            amount += digits[found[part][0]] * scale
+    if found["figures"]:
+        [figures] = _amounts(found["figures"])
+        if figures != amount:
+            raise Unreadable(f"金额大写{found.group(0)}与小写{found['figures']}不符")
+    return amount
+
+
 def _amounts(text):
-    """The amounts in ``3000元、2000元``, ``1万元``, ``¥3,500.00元``, ``人民币5000元``."""
+    """The amounts in ``3000元、2000元``, ``1万元``, ``¥3,500.00元``, ``人民币伍万元整``."""
+    if found := CAPITAL_AMOUNT.fullmatch(text.strip()):
+        return [_capital_amount(found)]
     amounts = []
     for part in re.split(r"\s*[、和]\s*", text.strip()):
         found = AMOUNT.fullmatch(part)
@@ -408,6 +472,8 @@ def _amounts(text):
 def _number(text):
     """A printed number without its NO. prefix; IDs and credit codes compact, upper case."""
     value = NO_PREFIX.sub("", text.strip()).strip().rstrip("。.;\uff1b")
+    if not re.search(r"[0-9A-Za-z]", value):
+        raise Unreadable(f"号码“{text}”无法识别")
     compact = "".join(value.split())
     if re.fullmatch(r"[0-9A-Za-z]{18}", compact) or re.fullmatch(r"\d{17}[\dXx]\d{2}", compact):
         return compact.upper()
@@ -428,6 +494,7 @@ class _Details:
     second: list = field(default_factory=list)  # (label, value)
     amounts: list = field(default_factory=list)
     issued_on: datetime.date | None = None
+    dates: list = field(default_factory=list)  # 开具日期分别为…、…: one per document
     issuer: str = ""
 
     def add(self, segment):
@@ -437,7 +504,10 @@ class _Details:
         if found := NUMBER_ONLY.fullmatch(segment):
             return self._number("", found["value"])
         if found := DATE_SEGMENT.fullmatch(segment):
-            self.issued_on = self.issued_on or _date_value(found["value"])
+            self.dates = self.dates or [
+                _date_value(date) for date in re.split(r"\s*、\s*", found["value"])
+            ]
+            self.issued_on = self.issued_on or self.dates[0]
             return None
         if found := AMOUNT_SEGMENT.fullmatch(segment):
             if self.amounts:
@@ -542,6 +612,8 @@ class _Document:
     name: str
     quantity: int = 1
     details: object = None  # _Details printed in brackets after it: 营业执照(统一社会信用代码:…)
+    vehicle: str = ""  # 鲁F·7K3L9号车辆行驶证: the vehicle it is of, when the head names none
+    holder: str = ""  # when the clause names several holders
 
 
 def _quantity(text):
@@ -567,7 +639,11 @@ def _documents(text):
                 details.add(segment)
             details.finish()
             piece = (piece[: found.start()] + piece[found.end() :]).strip()
+        vehicle = ""
+        if position and (found := VEHICLE_AT_START.fullmatch(piece)):
+            vehicle, piece = found["vehicle"], found["rest"]
         name, quantity, how = _quantity(piece)
+        name = name.strip("《》〈〉")
         if how and position == len(pieces) - 1 and len(pieces) > 1:
             shared, quantity = (quantity, how), None
         if quantity is not None and not 1 <= quantity <= 999:
@@ -581,7 +657,7 @@ def _documents(text):
             names = [copy["base"] + copy["copy"]]
         else:
             names = [name]
-        documents += [_Document(name, quantity or 1, details) for name in names]
+        documents += [_Document(name, quantity or 1, details, vehicle) for name in names]
     if not documents or not all(document.name for document in documents):
         raise Unreadable(f"证件名称“{text}”无法识别")
     if shared:
@@ -619,6 +695,7 @@ class _Head:
     issuer: str = ""
     issued_on: datetime.date | None = None
     vehicles: list = field(default_factory=list)
+    holders: list = field(default_factory=list)  # several people, each with the documents
 
 
 def _read_head(head, holder=""):
@@ -631,15 +708,22 @@ def _read_head(head, holder=""):
         raise Unreadable("没有“遗失”或“丢失”")
     loss = losses[-1] if losses[-1].end() == len(head) else losses[0]
     before, after = head[: loss.start()], head[loss.end() :]
-    if before.startswith("兹有"):
-        before = before.removeprefix("兹有")
+    zhi_you = before.startswith("兹有")
+    before = before.removeprefix("兹有")
     if "将" in before and not after:  # 张三不慎将身份证丢失
         before, _, after = before.partition("将")
     elif "把" in before and not after:
         before, _, after = before.partition("把")
     before = re.sub(rf"{COMMA}", "", before)
-    before = re.sub(r"法定代表人[\u4e00-\u9fff]{1,4}$", "", before) if after else before
-    before = re.sub(rf"于{DATE}$", "", before).removesuffix("不慎").removesuffix("现")
+    if (
+        after
+        and re.search(r"法定代表人[\u4e00-\u9fff]{1,4}$", before)
+        and (zhi_you or re.match(r"(?:公司|本公司|该公司|单位|本单位)", after))
+    ):  # 兹有某公司法定代表人张强…将公司开户许可证丢失: the company's
+        before = re.sub(r"法定代表人[\u4e00-\u9fff]{1,4}$", "", before)
+    before = re.sub(r"^(?:法定代表人|法人代表|负责人)(?=[\u4e00-\u9fff]{2,4}$)", "", before)
+    before = re.sub(rf"于{DATE}$", "", before)
+    before = LOSS_CIRCUMSTANCES.sub("", before).removesuffix("不慎").removesuffix("现")
     after = re.sub(
         r"^(?:公司|本公司|该公司|单位|本单位|本人|其)(?=[\u4e00-\u9fff])(?!子|女|儿|他)", "", after
     )
@@ -657,6 +741,8 @@ def _read_head(head, holder=""):
         reading.issued_on = issued["date"] and _date_value(issued["date"])
     elif "的" in before:
         reading.holder, _, reading.documents = before.rpartition("的")
+    elif (vehicle := re.search(VEHICLE, before)) and vehicle.start() >= 2:
+        reading.holder, reading.documents = before[: vehicle.start()], before[vehicle.start() :]
     else:
         reading.holder, reading.documents = _split_holder(before)
     _read_documents_side(reading)
@@ -666,6 +752,14 @@ def _read_head(head, holder=""):
 
 def _read_documents_side(reading):
     text = reading.documents
+    if (found := QUANTITY_BEFORE.fullmatch(text)) and ISSUED_BY.match(found["documents"]):
+        # 一张由某幼儿园开具的收据: the count goes back before the document
+        issued = ISSUED_BY.match(found["documents"])
+        text = (
+            found["documents"][: issued.end()]
+            + text[: found.start("documents")]
+            + (found["documents"][issued.end() :])
+        )
     if child := re.match(r"^(?:其|之)(?:子|女|儿子|女儿)(?P<name>[^的]{0,5})的", text):
         reading.holder = child["name"] or reading.holder
         text = text[child.end() :]
@@ -686,8 +780,13 @@ def _read_holder_side(reading):
         reading.vehicles = reading.vehicles or vehicle["vehicles"].split("、")
         holder = vehicle["rest"]
     holder = re.sub(r"(?:所属|名下)$", "", holder)
+    holder = re.sub(r"^(?:本人|其妻|其夫|之妻|之夫|其母|其父)(?=[\u4e00-\u9fff]{2})", "", holder)
     if child := CHILD.fullmatch(holder):
         holder = child["child"] or (child["parents"] + ("夫妇" if "夫妇" in holder else ""))
+    if role := HOLDER_ROLE.fullmatch(holder):  # 烟台某小学学生王子涵、刘一诺: the pupils
+        holder = role["names"]
+    if "、" in holder and not holder.endswith("夫妇") and not re.search(r"[(\uff08]", holder):
+        reading.holders = holder.split("、")
     reading.holder = holder.strip()
     if not reading.holder or not PLAIN_TEXT.fullmatch(reading.holder):
         raise Unreadable(f"持有人“{reading.holder}”无法识别")
@@ -704,7 +803,8 @@ def _pair(names, values, what):
 def _named_by(label, documents):
     """The documents a number's label names: 身份证号码 the 身份证, 统一社会信用代码 a licence."""
     if label in LICENCE_NUMBER_LABELS:
-        return [document for document in documents if "执照" in document.name]
+        licences = [d for d in documents if re.search(r"执照|证书|登记证|许可证", d.name)]
+        return licences or [d for d in documents if not d.name.endswith("章")][:1]
     named = re.sub(r"(?:号码|编号|编码|代码|号)$", "", label)
     return [document for document in documents if named and document.name.endswith(named)]
 
@@ -740,23 +840,35 @@ def parse_clause(clause, holder=""):
         (index for index in range(1, len(segments)) if _is_detail(segments[index])),
         len(segments),
     )
-    head = _read_head(",".join(segments[:split]), holder)
+    head_text = ",".join(segments[:split])
+    trailing = []
+    # 张三的驾驶证不慎丢失(证号:…): details in brackets after the loss
+    if found := LOSS_THEN_DETAIL.search(head_text):
+        head_text, trailing = head_text[: found.start("bracket")], _segments(found["detail"])
+    head = _read_head(head_text, holder)
     details = _Details()
-    for segment in segments[split:]:
+    for segment in trailing + segments[split:]:
         details.add(segment)
     details.finish()
     documents = _documents(head.documents)
     if len(head.vehicles) > 1 and len(documents) == 1:
         documents = [_Document(documents[0].name, 1, documents[0].details) for _ in head.vehicles]
+    if len(head.holders) > 1:  # 张三、李四遗失身份证各一张: each of them one
+        documents = [
+            dataclasses.replace(document, holder=holder, quantity=1)
+            for holder in head.holders
+            for document in documents
+        ]
     _assign_named_numbers(documents, details)
     for what, values in (("号码", details.numbers), ("金额", details.amounts)):
         if len(values) > 1 and len(documents) == 1:
             document = documents[0]
             if document.quantity not in (1, len(values)):
                 raise Unreadable(f"{document.quantity}件证件有{len(values)}个{what}")
-            documents = [_Document(document.name, 1, document.details) for _ in values]
+            documents = [dataclasses.replace(document, quantity=1) for _ in values]
     numbers = _pair(documents, details.numbers, "号码")
     amounts = _pair(documents, details.amounts, "金额")
+    dates = _pair(documents, details.dates, "日期")
     vehicles = _pair(documents, head.vehicles, "车船号") or [""]
     vehicles = vehicles if len(vehicles) > 1 else vehicles * len(documents)
     items = []
@@ -768,10 +880,14 @@ def parse_clause(clause, holder=""):
         number = numbers[index if len(numbers) > 1 else 0] if numbers else ""
         items.append(
             LostItem(
-                holder=head.holder,
+                holder=document.holder or head.holder,
                 document=document.name,
                 issuer=head.issuer or own.issuer or details.issuer,
-                issued_on=head.issued_on or own.issued_on or details.issued_on,
+                issued_on=(
+                    head.issued_on
+                    or own.issued_on
+                    or (dates[index] if len(dates) > 1 else details.issued_on)
+                ),
                 number=own.numbers[0] if own.numbers else number,
                 number_label=own.number_label or details.number_label,
                 amount=(
@@ -781,7 +897,7 @@ def parse_clause(clause, holder=""):
                     if amounts
                     else None
                 ),
-                vessel=";".join(filter(None, [vehicles[index], second])),
+                vessel=";".join(filter(None, [document.vehicle or vehicles[index], second])),
                 quantity=document.quantity,
             )
         )
@@ -809,12 +925,15 @@ def parse_declaration(text):
     body = BARE_HEADING.sub("", body, count=1)
     ends = list(DECLARATION_END.finditer(body))
     end = ends[-1] if ends else None
-    if end is None or body[end.end() :].strip():
+    after = body[end.end() :].strip() if end else ""
+    if end is None or (after and not FINDER_TAIL.fullmatch(after)):
         # Cut off before its closing words: what can be read is kept for the editor.
         declaration.problems.append("没有以“声明作废”结尾,未能识别")
     else:
         body = body[: end.start()]
-    body = body.strip().rstrip(",\uff0c。.;\uff1b")
+    body = body.strip().rstrip(",\uff0c。.;\uff1b").translate(FULL_WIDTH_ALNUM)
+    # Spaces printed for punctuation: 张三遗失身份证 号码 370602… 声明作废
+    body = re.sub(rf"[ \u3000]+(?=(?:{NUMBER_LABELS}|金额|开具日期|开票日期|发证日期))", ",", body)
     items = []
     for clause in _clauses(body):
         try:
@@ -886,20 +1005,46 @@ def parse_announcement(text):
     first = lines[0] if lines else ""
     title = _title(first) or TITLE_AT_START.match(first)
     if title:
-        announcement.headline = title["headline"]
-        announcement.announcer = title["announcer"]
-    if code := CREDIT_CODE.search(text) or BRACKETED_CODE.search(text):
-        announcement.credit_code = code["code"].upper()
-        if problem := _credit_code_problem(announcement.credit_code):
-            announcement.problems.append(problem)
+        announcement.announcer, announcement.headline = _split_title(title)
     signature = _signature(lines)
     if signature:
         announcement.announcer = signature
+    if code := _announcers_code(text, announcement.announcer):
+        announcement.credit_code = code
+        if problem := _credit_code_problem(code):
+            announcement.problems.append(problem)
     if not announcement.headline:
         announcement.problems.append("未能识别的公告,保留原文")
     elif not announcement.announcer:
         announcement.problems.append("未能识别发布公告的单位或个人")
     return announcement
+
+
+def _announcers_code(text, announcer):
+    """The credit code printed after the announcer's own name, not another party's.
+
+    The name may be the signature's without its role (烟台某公司 for 烟台某公司清算组); a code
+    after 借款人:… or 担保人:… is that party's.
+    """
+    bare = re.sub(rf"{OPENING}[^{PARENTHESES}]*{CLOSING}$", "", announcer)
+    names = [re.sub(ANNOUNCER_ROLE, "", name) for name in bare.split("、") if name]
+    found = sorted(
+        [*CREDIT_CODE.finditer(text), *BRACKETED_CODE.finditer(text)], key=lambda m: m.start()
+    )
+    others = []
+    for code in found:
+        before = text[max(0, code.start() - 80) : code.start()]
+        before = re.sub(rf"{OPENING}[^{PARENTHESES}]*$", "", before.rstrip("(\uff08:\uff1a ,"))
+        if any(before.endswith(name) for name in names) or re.search(OWN_NAME, before):
+            return code["code"].upper()
+        if not re.search(OTHER_PARTY, before[-40:]):
+            others.append(code["code"].upper())
+    return others[0] if others else ""
+
+
+ANNOUNCER_ROLE = r"(?:清算组|清算委员会|管理人|董事会|股东会|筹备组|全体股东|投资人)$"
+OWN_NAME = r"本(?:公司|企业|单位|店|厂|社)$"
+OTHER_PARTY = rf"(?:借款人|担保人|保证人|债务人|出票人|被申请人|被继承人){COLON}"
 
 
 def _signature(lines):
@@ -953,6 +1098,14 @@ NOTICE_HEADLINES = {
     "便民信息",
     "遗失公告",
     "挂失声明",
+    "广而告之",
+    "通告",
+    "公示",
+    "公示公告",
+    "声明公告",
+    "便民服务",
+    "新婚志喜",
+    "广告",
 }
 # Headlines of sections that hold only declarations: what is in them is one, read or not.
 LOST_HEADLINES = {"遗失声明", "遗失启事", "作废声明", "挂失声明", "遗失公告"}
@@ -961,6 +1114,12 @@ DECLARATION_START = re.compile(
     rf"(?:(?:{HEADING_WORDS})(?:\s*{COLON}\s*|\s+)?)?(?:兹有|(?![{PARENTHESES}])[^。!?\uff01\uff1f]{{1,80}}?(?:遗失|丢失))"
 )
 SENTENCE_BREAK = re.compile(r"(?<=[。!?\uff01\uff1f」”)\uff09])\s*")
+# A sentence for whoever finds the document, after its declaration: part of the notice.
+FINDER_TAIL = re.compile(
+    r"(?=[^。!\uff01]{0,60}(?:拾到|拾获|捡到|联系电话|请联系|必有酬谢|必有重谢))"
+    r"(?![^。!\uff01]*(?:遗失|丢失|作废))[^。!\uff01]{1,60}[。!\uff01]"
+)
+BULLET = re.compile(r"^[■□●○◆◇▲△★☆•·▪▶►\-—*]+\s*")
 CARD_LINE = re.compile(r"(?:[\d\s-]+|.*\d+元.*|声明)")
 
 
@@ -982,6 +1141,36 @@ def _declares(text):
     """Whether ``text`` begins with a whole declaration: who lost what, then its closing words."""
     start = DECLARATION_START.match(text)
     return bool(start and DECLARATION_END.search(text, start.end()))
+
+
+def _split_title(title):
+    """(announcer, headline) of a title: 烟台某公司|减资公告, but 遗产继承公告 whole."""
+    announcer, headline = title["announcer"], title["headline"]
+    if title.re is ANY_TITLE and announcer and not ORGANISATION_END.search(announcer):
+        return "", announcer + headline
+    return announcer, headline
+
+
+def _titled(section):
+    """Whether a section's headline is an announcement's title (then part of its text).
+
+    A title naming a known kind (减资公告), or any other title when the section ends as an
+    announcement does, with a date under a signature: not an article's 关于…的通知.
+    """
+    headline = section.headline
+    if headline in NOTICE_HEADLINES:
+        return False
+    if ANNOUNCEMENT_TITLE.fullmatch(headline):
+        return True
+    paragraphs = section.paragraphs
+    return bool(
+        ANY_TITLE.fullmatch(headline)
+        and len(headline) <= 40
+        and not re.search("关于|的", headline)
+        and paragraphs
+        and DATE_LINE.fullmatch(paragraphs[-1].text)
+        and len(paragraphs[-1].text) <= 60
+    )
 
 
 def _title(text):
@@ -1017,6 +1206,10 @@ def _opens_after_announcement(text):
     )
 
 
+def _ends_with_date(paragraphs):
+    return bool(paragraphs) and bool(DATE_LINE.fullmatch(paragraphs[-1][1].text))
+
+
 def notices_start(section):
     """Where notices begin in an article's section, ``(index, offset)``, or None.
 
@@ -1033,6 +1226,11 @@ def notices_start(section):
         for index, item in enumerate(section.body)
         if isinstance(item, Paragraph) and index > last_heading
     ]
+    dated = _ends_with_date(paragraphs)
+
+    def _opens_announcement(text):
+        return bool(ANNOUNCEMENT_TITLE.fullmatch(text) or (dated and ANY_TITLE.fullmatch(text)))
+
     for position, (index, paragraph) in enumerate(paragraphs):
         following = functools.reduce(
             joined, (item.text for _, item in paragraphs[position : position + 3])
@@ -1048,7 +1246,7 @@ def notices_start(section):
             if (
                 text.startswith("公告栏", offset)
                 or (start and last_end >= start.end())
-                or (offset == 0 and _announces(text, known=True) and len(paragraphs) > position + 1)
+                or (offset == 0 and len(paragraphs) > position + 1 and _opens_announcement(text))
             ):
                 return index, offset
     return None
@@ -1056,7 +1254,7 @@ def notices_start(section):
 
 def is_notices(section):
     """Whether a section of the export holds notices: by its headline, or by every paragraph."""
-    if section.headline in NOTICE_HEADLINES or _announces(section.headline, known=True):
+    if section.headline in NOTICE_HEADLINES or _titled(section):
         return True
     paragraphs = [item.text for item in section.paragraphs]
     return bool(paragraphs) and all(map(looks_like_notice, paragraphs))
@@ -1117,7 +1315,7 @@ class _Reader:
             # The rate card under a headline of its name: 公告栏 / 6631203 … 20元.
             first = body[0]
             body[0] = Paragraph(f"公告栏 {first.text}", first.line, first.last_line, first.page)
-        if _announces(self.section.headline, known=True):
+        if _titled(self.section):
             body.insert(0, Paragraph(self.section.headline, self.section.line))
         for paragraph in _card_paragraphs(body):
             self.paragraph(paragraph)
@@ -1135,6 +1333,8 @@ class _Reader:
         elif opened and not _opens_after_announcement(text):
             self.add_line(text, paragraph)
             return
+        elif opened and "\n" not in opened.text and _title(opened.text) and _declares(text):
+            self.open = None  # 公示公告 over declarations: a heading, not an announcement
         self.close()
         self.start(text, paragraph)
 
@@ -1160,7 +1360,7 @@ class _Reader:
     def start(self, text, paragraph):
         """Read ``text``, the start of one or more notices printed in ``paragraph``."""
         line, page = paragraph.line, paragraph.page or self.section.page
-        while text:
+        while text := BULLET.sub("", text):
             if looks_like_wedding(text) and not _declares(text):
                 wedding, problems = parse_wedding(text)
                 self.export.notices.append(
@@ -1197,7 +1397,10 @@ class _Reader:
             # The closing words at the end of a line may go on on the next: 特此声明 / 作废。
             opened.ended = True
             return ""
-        opened.text = opened.text[: end.end()].strip()
+        cut = end.end()
+        if tail := FINDER_TAIL.match(opened.text, cut + len(opened.text[cut:]) - len(rest)):
+            cut, rest = tail.end(), opened.text[tail.end() :].strip()  # …请联系138….
+        opened.text = opened.text[:cut].strip()
         self.close()
         return rest
 

@@ -126,7 +126,7 @@ def test_seed_aliases_and_new_types_are_loaded():
     assert aliases["居民身份证"] == "身份证"
     assert aliases["就业失业登记证"] == "失业证"
     assert aliases["税务专用章"] == "印章"
-    assert len(aliases) == 49
+    assert len(aliases) == 51
     other = DocumentType.objects.get(name="其他证件").category
     new = {t.name: t for t in DocumentType.objects.filter(category=other)}
     assert (new["驾驶证"].number_format, new["驾驶证"].number_label) == ("resident_id", "证号")
@@ -358,6 +358,6 @@ def test_the_data_migration_goes_back_to_the_seed_card_and_forward_again():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
-    assert DocumentAlias.objects.count() == 49
+    assert DocumentAlias.objects.count() == 51
     assert DocumentType.objects.get(name="驾驶证").number_format == "resident_id"
     assert Group.objects.get(name="编辑").permissions.filter(codename="view_documentalias")

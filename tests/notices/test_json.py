@@ -65,6 +65,7 @@ def test_notice_json_has_every_field_the_permalink_shows(client, sample_issue):
             }
         ],
         "wedding": None,
+        "announcement": None,
         "corrected": None,
         "wordings": [
             {

@@ -388,6 +388,8 @@ def test_ends_sentence(text, complete):
         ("李四不慎遗失学生证", {"holder": "李四", "document": "学生证"}),
         ("王五遗失烟台某银行出具的存单,金额:5000元", {"issuer": "烟台某银行", "amount": 5000}),
         ("赵六遗失收据,开具日期:2024-08-30", {"issued_on": datetime.date(2024, 8, 30)}),
+        ("张三遗失收据,金额:一万元", {"amount": 10000}),
+        ("张三遗失收据,金额:人民币叁万伍仟元整(¥35000.00)", {"amount": 35000}),
     ],
 )
 def test_clause_wordings(clause, fields):
@@ -400,8 +402,8 @@ def test_clause_wordings(clause, fields):
     [
         "张三遗失身份证,号码:1,号码:2",  # two numbers
         "张三遗失收据,开具日期:2024年2月30日",  # no such day
-        "张三遗失收据,金额:一万元",
         "张三遗失收据,备注:无",
+        "张三遗失收据,金额:人民币叁万伍仟元整(¥3500.00)",  # the figures say otherwise
         "某公司公章0枚遗失",
         "张三身份证",
     ],
