@@ -31,6 +31,8 @@ from paper.text import (
 from . import validators
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
+# The label of a second number in ``LostItem.other_identifier``: 档案编号, 发票代码 …
+SECOND_NUMBER_LABEL = re.compile(r"[\u4e00-\u9fff]{1,10}(?:号码|编号|编码|代码|号)")
 
 
 def chinese_count(number):
@@ -773,8 +775,12 @@ class LostItem(models.Model):
         measure = self.document_type.measure_word if self.document_type else ""
         vehicles, seconds = [], []
         for part in filter(None, (p.strip() for p in self.other_identifier.split(";"))):
+            # A second number is kept as "档案编号 370600123456"; anything else is a name.
             label, _, value = part.partition(" ")
-            (seconds.append((label, value)) if value else vehicles.append(part))
+            if value and SECOND_NUMBER_LABEL.fullmatch(label):
+                seconds.append((label, value))
+            else:
+                vehicles.append(part)
         count = ""
         if self.quantity > 1 or (measure and not self.number):
             count = f"{chinese_count(self.quantity)}{measure or '个'}"
