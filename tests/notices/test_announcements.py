@@ -47,6 +47,7 @@ def test_an_announcement_is_a_published_notice_with_its_signature_and_credit_cod
     page = client.get(notice.get_absolute_url()).content.decode()
     assert "减资公告:烟台泰和园林绿化工程有限公司" in page
     assert f"<dd>{CODE}</dd>" in page
+    assert "<h1>减资公告</h1>" in page
     assert "特此公告。<br>烟台泰和园林绿化工程有限公司<br>2024年10月22日" in page
     data = client.get(f"/notices/{notice.pk}.json").json()
     assert data["announcement"] == {
