@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 # The order is Django's documented one: the cache's two halves outermost and innermost, the
 # conditional GET (ETag, 304) outside everything that changes the body, axes last.
 MIDDLEWARE = [
-    "django.middleware.cache.UpdateCacheMiddleware",
+    "paper.caching.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "paper.middleware.DatabaseUnavailableMiddleware",
     # Before the page cache answers, so that a lookup served from a cached copy still counts.
     "paper.middleware.ResidentIdLookupLimitMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    "paper.caching.FetchFromCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -257,22 +257,36 @@ TRUST_X_FORWARDED_FOR = env_flag("DJANGO_TRUST_X_FORWARDED_FOR", HTTPS)
 # private forwarded address (tests/paper/test_http.py has the cases).
 AXES_CLIENT_IP_CALLABLE = "paper.http.client_ip"
 
-# Public pages are cached whole for five minutes (the home page for one) in each worker's
-# memory, and browsers and CDNs are told the same (Cache-Control max-age, ETag): an edit is
-# served everywhere within that time. The admin and the health checks are never cached.
-# DJANGO_CACHE=off turns the server-side copy off (benchmarks of the uncached site).
+# Public pages are cached whole, and browsers and CDNs are told to keep them five minutes (the
+# home page one; Cache-Control max-age, ETag). The server's copy is shared by every worker in
+# Redis (Django's RedisCache at DJANGO_REDIS_URL, database 2 by default) and dropped whenever
+# anything an editor or an import changes is saved (paper/caching.py): readers see an edit on
+# their next request. With DJANGO_DEBUG=1 (the quick start) each process keeps its own copy in
+# memory; DJANGO_CACHE=off keeps none (benchmarks of the uncached site). The admin and the
+# health checks are never cached.
 CACHE_MIDDLEWARE_SECONDS = 300
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
-CACHES = {
-    "default": {
-        "BACKEND": (
-            "django.core.cache.backends.dummy.DummyCache"
-            if os.environ.get("DJANGO_CACHE") == "off"
-            else "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "OPTIONS": {"MAX_ENTRIES": 1000},  # pages of 5–60 KB: at most ~50 MB a worker
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "redis://127.0.0.1:6379/1")
+PAGE_CACHE_URL = os.environ.get("DJANGO_PAGE_CACHE_URL", "redis://127.0.0.1:6379/2")
+if os.environ.get("DJANGO_CACHE") == "off":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif DEBUG or not PAGE_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # pages of 5–60 KB: at most ~50 MB a process
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_PAGE_CACHE_PREFIX", "yantai"),
+            # A cache that does not answer within a second is skipped: the page is rendered.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 # Exact lookups by a full resident ID number (a holder or an official checking that a notice
 # ran) are limited per address by django-ratelimit (paper.middleware), counted in Redis so that
@@ -280,7 +294,6 @@ CACHES = {
 # 503 and nothing else is affected. DJANGO_REDIS_URL empty (debug only) counts in each
 # process's memory instead, for a laptop without Redis.
 RESIDENT_ID_LOOKUPS_PER_MINUTE = 20
-REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "redis://127.0.0.1:6379/1")
 if REDIS_URL:
     CACHES["limits"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
