@@ -1,13 +1,18 @@
 """Sitemap sections for the edition: every published issue and page.
 
 The sections are listed by ``/sitemap.xml``, a sitemap index; each section is cut into
-files of ``limit`` URLs (``/sitemap-pages.xml?p=2``), so that thirty years of a daily stay
-within what crawlers accept. Items are in id order: a URL stays in the same file as the
-archive grows, and new ones are added to the last file.
+files (``/sitemap-pages.xml?p=2``), so that thirty years of a daily stay within what crawlers
+accept. File p holds the published items whose id lies in the p-th range of ``limit`` ids
+(KeyRanges): a URL stays in the same file as the archive grows, new ones go to the last file,
+and no file is found by counting and skipping a million rows (OFFSET).
 """
 
+import math
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
+from django.utils.functional import cached_property
 
 from .models import Issue, Page
 
@@ -16,9 +21,53 @@ from .models import Issue, Page
 SITEMAP_LIMIT = 10_000
 
 
-class IssueSitemap(Sitemap):
+class KeyRanges:
+    """A sitemap's files by ranges of ids, in place of Django's Paginator (COUNT and OFFSET).
+
+    A file may hold fewer than ``limit`` URLs where ids were deleted or are unpublished, and
+    every published item is in exactly one file.
+    """
+
+    def __init__(self, items, limit):
+        self.items, self.limit = items, limit
+
+    @cached_property
+    def num_pages(self):
+        # The highest id of any row, published or not: one step down the primary key.
+        top = self.items.model._base_manager.aggregate(top=Max("pk"))["top"] or 0
+        return max(1, math.ceil(top / self.limit))
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("页码不是整数") from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage("没有这一页")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        low = (number - 1) * self.limit
+        return KeyRange(self.items.filter(pk__gt=low, pk__lte=low + self.limit))
+
+
+class KeyRange:
+    def __init__(self, object_list):
+        self.object_list = object_list
+
+
+class KeyRangeSitemap(Sitemap):
+    """A Sitemap of a model's rows in files by id range (see KeyRanges)."""
+
     limit = SITEMAP_LIMIT
 
+    @property
+    def paginator(self):
+        return KeyRanges(self.items(), self.limit)
+
+
+class IssueSitemap(KeyRangeSitemap):
     def items(self):
         return Issue.objects.published().order_by("pk")
 
@@ -30,9 +79,7 @@ class IssueSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated"))["latest"]
 
 
-class PageSitemap(Sitemap):
-    limit = SITEMAP_LIMIT
-
+class PageSitemap(KeyRangeSitemap):
     def items(self):
         return Page.objects.published().select_related("issue").order_by("pk")
 
@@ -43,11 +90,10 @@ class PageSitemap(Sitemap):
         return self.items().aggregate(latest=Max("issue__updated"))["latest"]
 
 
-class PrintedItemSitemap(Sitemap):
+class PrintedItemSitemap(KeyRangeSitemap):
     """Every published item of ``model`` (a PrintedItem), by its permalink."""
 
     model = None
-    limit = SITEMAP_LIMIT
 
     def items(self):
         return self.model.objects.published().order_by("pk")

@@ -81,22 +81,34 @@ def test_entries_carry_when_they_last_changed(client):
     assert url.findtext(f"{SITEMAP}lastmod") == "2024-11-05"
 
 
-def test_sections_are_cut_into_files_of_the_limit(client, monkeypatch):
+def test_sections_are_cut_into_files_by_id_range_each_url_exactly_once(client, monkeypatch):
+    """File p holds the ids (p-1)·limit < id ≤ p·limit: drafts and deletions leave gaps."""
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     page = make_page()
-    articles = [make_article(page) for _ in range(5)]
+    articles = [make_article(page) for _ in range(7)]
+    top = max(article.pk for article in articles)
+    articles[2].delete()
+    Article.objects.filter(pk=articles[4].pk).update(status=Article.Status.DRAFT)
+    published = [a for n, a in enumerate(articles) if n not in (2, 4)]
 
     files = [f for f in sitemap_files(client) if "articles" in f]
-    assert files == [
-        f"{HOST}/sitemap-articles.xml",
-        f"{HOST}/sitemap-articles.xml?p=2",
-        f"{HOST}/sitemap-articles.xml?p=3",
+    assert files == [f"{HOST}/sitemap-articles.xml"] + [
+        f"{HOST}/sitemap-articles.xml?p={p}" for p in range(2, (top + 1) // 2 + 1)
     ]
-    urls = [url for url in listed_urls(client) if "/articles/" in url]
-    assert urls == [f"{HOST}{article.get_absolute_url()}" for article in articles]
+    by_file = {}
+    for file in files:
+        urlset = read_xml(client, file)
+        by_file[file] = [u.findtext(f"{SITEMAP}loc") for u in urlset.findall(f"{SITEMAP}url")]
+        assert len(by_file[file]) <= 2
+    listed = [url for urls in by_file.values() for url in urls]
+    assert listed == [f"{HOST}{article.get_absolute_url()}" for article in published]
+    for article in published:  # in the file of its id range
+        p = (article.pk + 1) // 2
+        file = f"{HOST}/sitemap-articles.xml" + (f"?p={p}" if p > 1 else "")
+        assert f"{HOST}{article.get_absolute_url()}" in by_file[file]
 
 
-@pytest.mark.parametrize("url", ["/sitemap-articles.xml?p=9", "/sitemap-pages.xml?p=x"])
+@pytest.mark.parametrize("url", ["/sitemap-articles.xml?p=99999", "/sitemap-pages.xml?p=x"])
 def test_a_file_past_the_end_or_a_bad_number_is_404(client, url):
     make_article()
     assert client.get(url).status_code == 404
