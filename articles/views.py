@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
 from paper.data import filtered_list_response, json_error, json_response
+from paper.pagination import FilteredListMixin
 
 from .data import article_data, news_article
 from .filters import ArticleFilter
 from .models import Article
 
 
-class ArticleListView(FilterView):
+class ArticleListView(FilteredListMixin, FilterView):
     filterset_class = ArticleFilter
     paginate_by = 20
     template_name = "articles/article_list.html"

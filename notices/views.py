@@ -4,13 +4,14 @@ from django.utils import timezone
 from django_filters.views import FilterView
 
 from paper.data import filtered_list_response, json_error, json_response
+from paper.pagination import FilteredListMixin
 
 from .data import notice_data, notice_structured_data
 from .filters import NoticeFilter
 from .models import AdDeskPhone, Notice, RateCategory
 
 
-class NoticeListView(FilterView):
+class NoticeListView(FilteredListMixin, FilterView):
     filterset_class = NoticeFilter
     paginate_by = 20
     template_name = "notices/notice_list.html"

@@ -1,10 +1,11 @@
 """The edition as data: the pieces of the JSON views and schema.org data both apps share."""
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import JsonResponse
 from django.utils import timezone
 
+from .pagination import paginator_for
 from .text import masked_query
 
 
@@ -39,6 +40,7 @@ def paginated_data(request, page_obj, item_data):
 
     return {
         "count": page_obj.paginator.count,
+        "count_estimated": page_obj.paginator.estimated,
         "page": page_obj.number,
         "num_pages": page_obj.paginator.num_pages,
         "previous": link(page_obj.previous_page_number()) if page_obj.has_previous() else None,
@@ -78,7 +80,7 @@ def filtered_list_response(request, filterset, per_page, item_data):
     """A filtered list page as JSON: 400 naming the bad parameters, 404 past the last page."""
     if not filterset.is_valid():
         return json_response({"errors": filterset.errors.get_json_data()}, status=400)
-    paginator = Paginator(filterset.qs, per_page)
+    paginator = paginator_for(filterset, per_page)
     number = request.GET.get("page") or 1
     try:
         page_obj = paginator.page(paginator.num_pages if number == "last" else number)

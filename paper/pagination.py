@@ -1,0 +1,98 @@
+"""Paging the archive's lists at thirty years' size.
+
+A list with a search word (``?q=``) is answered by the search engine's plans, newest first as
+on ``/search/`` (paper.search.newest), not by sorting every match; a list whose exact count
+would mean counting hundreds of thousands of rows says how many there are about (约). Both are
+Django Paginators, so views, templates and the JSON lists use them as they use Django's own.
+"""
+
+import json
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connection
+from django.utils.functional import cached_property
+
+from .search import SearchQuery, newest
+
+# Up to this many rows a list is counted exactly; past it the planner's estimate is shown.
+EXACT_COUNT_UP_TO = 10_000
+
+
+class ArchivePaginator(Paginator):
+    """Django's Paginator, with the count of a long list estimated, and said to be."""
+
+    estimated = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connection.vendor != "postgresql":
+            return queryset.count()
+        counted = queryset.order_by()[: EXACT_COUNT_UP_TO + 1].count()
+        if counted <= EXACT_COUNT_UP_TO:
+            return counted
+        self.estimated = True
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return max(counted, round(plan[0]["Plan"]["Plan Rows"]))
+
+
+class SearchPaginator(ArchivePaginator):
+    """The pages of a list's matches for ``query``, each found by the search engine's plan.
+
+    The count is the engine's (an estimate where its plan does not collect every match); it is
+    corrected by what a page shows, so that the page links are never wrong about the next one.
+    """
+
+    def __init__(self, object_list, per_page, query, date_from=None, date_to=None):
+        super().__init__(object_list, per_page)
+        self.query, self.date_from, self.date_to = query, date_from, date_to
+        self._count = None
+
+    @property
+    def count(self):
+        if self._count is None:
+            self.page(1)
+        return self._count
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().validate_number(number)  # raises PageNotAnInteger
+        if number < 1:
+            raise EmptyPage("页码小于 1")
+        start = (number - 1) * self.per_page
+        results = newest(
+            self.object_list, self.query, start + self.per_page + 1, self.date_from, self.date_to
+        )
+        objects = results.objects[start : start + self.per_page]
+        if not objects and number > 1:
+            raise EmptyPage("没有这一页")
+        more = len(results.objects) > start + self.per_page
+        shown = start + len(objects)
+        self._count = max(results.count, shown + 1) if more else shown
+        self.estimated = results.estimated and more
+        return Page(objects, number, self)
+
+
+def paginator_for(filterset, per_page):
+    """The paginator of a valid django-filter FilterSet's list: a search, or the list."""
+    data = filterset.form.cleaned_data
+    query = SearchQuery.parse(data.get("q") or "")
+    if not query:
+        return ArchivePaginator(filterset.qs, per_page)
+    # The list's other filters, without the search word: the engine applies that itself.
+    queryset = filterset.queryset.all()
+    for name, value in data.items():
+        if name != "q":
+            queryset = filterset.filters[name].filter(queryset, value)
+    return SearchPaginator(queryset, per_page, query, data.get("date_from"), data.get("date_to"))
+
+
+class FilteredListMixin:
+    """For a FilterView: its pages from ``paginator_for()`` (searches, estimated counts)."""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.filterset.is_bound and self.filterset.is_valid():
+            return paginator_for(self.filterset, per_page)
+        return ArchivePaginator(queryset, per_page, **kwargs)

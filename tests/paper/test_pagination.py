@@ -1,0 +1,76 @@
+"""Lists at thirty years' size: searches through the engine, long counts estimated and said so."""
+
+import datetime
+
+import pytest
+
+from articles.models import Article
+from paper import pagination
+from tests.factories import make_article, make_issue, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    """25 articles over 25 days, the odd ones about 海参; newest first is day 25 down."""
+    articles = []
+    for day in range(1, 26):
+        page = make_page(make_issue(date=datetime.date(2024, 9, 30) + datetime.timedelta(day)))
+        topic = "海参养殖" if day % 2 else "港口建设"
+        articles.append(make_article(page, headline=f"{topic}第{day}天", body=f"{topic}。"))
+    return articles
+
+
+def listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response, [a.pk for a in response.context["page_obj"]]
+
+
+def test_a_search_in_the_list_shows_its_matches_newest_first(client, archive):
+    newest_first = sorted(archive, key=lambda a: a.pub_date, reverse=True)
+    matches = [a.pk for a in newest_first if "海参" in a.headline]
+    response, found = listed(client, "/articles/?q=海参")
+    assert found == matches
+    assert f"共 {len(matches)} 篇文章" in response.content.decode()
+    assert client.get("/articles/?q=海参&page=2").status_code == 404
+
+
+def test_search_pages_link_on_exactly_while_matches_remain(client, settings):
+    page = make_page()
+    for n in range(45):
+        make_article(page, headline=f"樱桃{n}", body="樱桃。")
+    response, first = listed(client, "/articles/?q=樱桃")
+    assert len(first) == 20 and response.context["page_obj"].has_next()
+    response, third = listed(client, "/articles/?q=樱桃&page=3")
+    assert len(third) == 5 and not response.context["page_obj"].has_next()
+    assert 'rel="next"' not in response.content.decode()
+    pages = [listed(client, f"/articles/?q=樱桃&page={n}")[1] for n in (1, 2, 3)]
+    assert len({pk for page in pages for pk in page}) == 45  # each once
+
+
+def test_the_json_list_searches_the_same_way_and_says_whether_its_count_is_estimated(
+    client, archive
+):
+    data = client.get("/articles.json?q=海参").json()
+    assert data["count"] == 13 and data["count_estimated"] is False
+    assert [r["id"] for r in data["results"]] == listed(client, "/articles/?q=海参")[1]
+
+
+def test_other_filters_still_apply_to_a_search(client, archive):
+    _, found = listed(client, "/articles/?q=海参&date_from=2024-10-20")
+    assert found and all(
+        Article.objects.get(pk=pk).pub_date >= datetime.date(2024, 10, 20) for pk in found
+    )
+
+
+def test_a_long_list_shows_an_estimated_count_as_such(postgres_only, client, monkeypatch):
+    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 5)
+    page = make_page()
+    for n in range(8):
+        make_article(page, headline=f"新闻{n}")
+    html = client.get("/articles/").content.decode()
+    assert "约 " in html and "篇文章(估计)" in html
+    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 100)
+    assert "共 8 篇文章" in client.get("/articles/").content.decode()
