@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
-	bench-sitemap bench-faults bench-notices clean
+	bench-sitemap bench-faults bench-notices bench-lists clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-render: $(STAMP)
 # names first (use a scratch one: the rows stay for the next run).
 bench-sitemap: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/sitemap.py $(BENCH_ARGS)
+
+# Times every list, JSON list and sitemap file through gunicorn (page cache off) on the archive
+# DATABASE_URL names (PostgreSQL, filled by generate_archive); prints p50/p95/max per URL.
+bench-lists: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/lists.py $(BENCH_ARGS)
 
 # What readers see while PostgreSQL restarts under gunicorn. It STOPS THE MACHINE'S POSTGRESQL
 # for --down seconds: run it only on a machine of your own.
