@@ -4,7 +4,10 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.middleware import http
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
@@ -32,6 +35,28 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable for %s: %s", request.path, exception)
             return service_unavailable(request)
         return None
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's conditional GET, for HEAD as well: the same ETag, Last-Modified and 304 as GET.
+
+    Django's own leaves HEAD alone, taking its body to be empty already; it is not yet at this
+    point (the WSGI server drops it, and the test client), so the ETag is the one a GET of the
+    same URL gets. Without this a HEAD had an ETag only when a GET's cached copy answered it.
+    """
+
+    def process_response(self, request, response):
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
 
 
 def is_admin(request):

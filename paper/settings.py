@@ -82,7 +82,8 @@ MIDDLEWARE = [
     "django.middleware.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Django's, for HEAD as well as GET (same ETag and Last-Modified, same 304).
+    "paper.middleware.ConditionalGetMiddleware",
     # Inside the conditional GET and the cache: what they keep and compare is already masked.
     "paper.middleware.ResidentIdMaskMiddleware",
     "csp.middleware.CSPMiddleware",
