@@ -58,6 +58,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL cancels a statement that runs longer than this (milliseconds; 0 sets none), so that
+# a runaway query answers a 503 page (paper.middleware) well before gunicorn's 30 s timeout
+# kills the worker. It holds for every connection, management commands' too.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "10000"))
+if "postgresql" in DATABASES["default"]["ENGINE"] and DB_STATEMENT_TIMEOUT_MS:
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    timeout_option = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    # libpq's options, after any the URL gave (?options=…).
+    db_options["options"] = " ".join(filter(None, [db_options.get("options"), timeout_option]))
 
 INSTALLED_APPS = [
     "paper",

@@ -60,6 +60,37 @@ def test_no_database_url_means_sqlite_in_the_project():
     assert result.stdout.strip() == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}"
 
 
+def test_postgresql_connections_carry_the_statement_timeout_and_sqlite_ones_nothing():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    key = {"DJANGO_SECRET_KEY": "x" * 50}
+    postgres = {**key, "DATABASE_URL": "postgres://archive@db.internal:5432/archive"}
+    cases = [
+        (postgres, "'-c statement_timeout=10000'"),  # the default: 10 s, under gunicorn's 30
+        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "2500"}, "'-c statement_timeout=2500'"),
+        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "0"}, "None"),  # 0: none set
+        (
+            {**postgres, "DATABASE_URL": postgres["DATABASE_URL"] + "?options=-c%20work_mem%3D8MB"},
+            "'-c work_mem=8MB -c statement_timeout=10000'",  # the URL's own options are kept
+        ),
+        ({**key, "DATABASE_URL": "sqlite:////tmp/archive.sqlite3"}, "None"),
+        (
+            {
+                **key,
+                "DATABASE_URL": "sqlite:////tmp/archive.sqlite3",
+                "DJANGO_DB_STATEMENT_TIMEOUT": "2500",
+            },
+            "None",
+        ),
+    ]
+    for env, expected in cases:
+        result = run_django(env, code)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected, env
+
+
 def test_media_go_to_a_folder_or_to_an_s3_compatible_bucket(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings; "
