@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django_ratelimit.core import get_usage
+from psycopg.errors import QueryCanceled
 from redis.exceptions import RedisError
 
 from .text import find_resident_ids, mask_resident_ids
@@ -22,6 +23,10 @@ class DatabaseUnavailableMiddleware:
 
     Nothing else is needed to recover: Django drops a connection that failed at the end of
     the request, and the next request opens a new one once the database is back.
+
+    A query PostgreSQL cancelled for running past the statement timeout (settings:
+    DB_STATEMENT_TIMEOUT_MS) is also an OperationalError, but the database is up and the
+    connection still good: that page says the query took too long, and the log says so.
     """
 
     def __init__(self, get_response):
@@ -31,6 +36,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception.__cause__, QueryCanceled):  # Django's OperationalError
+            logger.warning("Query timed out for %s: %s", request.path, exception)
+            return service_unavailable(request, timed_out=True)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error("Database unavailable for %s: %s", request.path, exception)
             return service_unavailable(request)
