@@ -10,6 +10,10 @@ import os
 
 wsgi_app = "paper.wsgi:application"
 
+# Web requests only: PostgreSQL cancels a statement after 10 s (paper/settings.py), and the page
+# answers 503 查询时间过长 long before the worker timeout below would kill the worker.
+os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT", "10000")
+
 # The proxy connects to this address; keep it on loopback unless the proxy is elsewhere.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 

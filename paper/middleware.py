@@ -4,8 +4,12 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.middleware import http
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 from django_ratelimit.core import get_usage
+from psycopg.errors import QueryCanceled
 from redis.exceptions import RedisError
 
 from .text import find_resident_ids, mask_resident_ids
@@ -19,6 +23,10 @@ class DatabaseUnavailableMiddleware:
 
     Nothing else is needed to recover: Django drops a connection that failed at the end of
     the request, and the next request opens a new one once the database is back.
+
+    A query PostgreSQL cancelled for running past the statement timeout (settings:
+    DB_STATEMENT_TIMEOUT_MS) is also an OperationalError, but the database is up and the
+    connection still good: that page says the query took too long, and the log says so.
     """
 
     def __init__(self, get_response):
@@ -28,10 +36,35 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception.__cause__, QueryCanceled):  # Django's OperationalError
+            logger.warning("Query timed out for %s: %s", request.path, exception)
+            return service_unavailable(request, timed_out=True)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error("Database unavailable for %s: %s", request.path, exception)
             return service_unavailable(request)
         return None
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's conditional GET, for HEAD as well: the same ETag, Last-Modified and 304 as GET.
+
+    Django's own leaves HEAD alone, taking its body to be empty already; it is not yet at this
+    point (the WSGI server drops it, and the test client), so the ETag is the one a GET of the
+    same URL gets. Without this a HEAD had an ETag only when a GET's cached copy answered it.
+    """
+
+    def process_response(self, request, response):
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
 
 
 def is_admin(request):

@@ -58,6 +58,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL cancels a statement that runs longer than this (milliseconds; 0 sets none), so that
+# a runaway query answers a 503 page (paper.middleware) well before gunicorn's 30 s timeout
+# kills the worker. gunicorn (paper/gunicorn.conf.py) sets 10 s; management commands, which
+# may rightly run for minutes (an import, an index on a million rows), set none.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT") or "0")
+if "postgresql" in DATABASES["default"]["ENGINE"] and DB_STATEMENT_TIMEOUT_MS:
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    timeout_option = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    # libpq's options, after any the URL gave (?options=…).
+    db_options["options"] = " ".join(filter(None, [db_options.get("options"), timeout_option]))
 
 INSTALLED_APPS = [
     "paper",
@@ -82,7 +92,8 @@ MIDDLEWARE = [
     "paper.caching.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Django's, for HEAD as well as GET (same ETag and Last-Modified, same 304).
+    "paper.middleware.ConditionalGetMiddleware",
     # Inside the conditional GET and the cache: what they keep and compare is already masked.
     "paper.middleware.ResidentIdMaskMiddleware",
     "csp.middleware.CSPMiddleware",

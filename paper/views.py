@@ -188,8 +188,9 @@ def server_error(request):
 
 
 @never_cache
-def service_unavailable(request):
-    response = error_page("503.html", status=503)
+def service_unavailable(request, timed_out=False):
+    """503: the database cannot be reached or, ``timed_out``, a query ran past its time limit."""
+    response = error_page("503.html", status=503, timed_out=timed_out)
     response["Retry-After"] = "30"
     return response
 

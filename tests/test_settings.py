@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,54 @@ def test_no_database_url_means_sqlite_in_the_project():
     )
     result = run_django({"DJANGO_DEBUG": "1"}, code)
     assert result.stdout.strip() == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}"
+
+
+def test_gunicorn_runs_the_site_with_a_10_second_statement_timeout_unless_told_otherwise():
+    import runpy
+
+    for preset, expected in ((None, "10000"), ("2500", "2500")):
+        env = {} if preset is None else {"DJANGO_DB_STATEMENT_TIMEOUT": preset}
+        with mock.patch.dict(os.environ, env, clear=False):
+            if preset is None:
+                os.environ.pop("DJANGO_DB_STATEMENT_TIMEOUT", None)
+            runpy.run_path(str(ROOT / "paper" / "gunicorn.conf.py"))
+            assert os.environ["DJANGO_DB_STATEMENT_TIMEOUT"] == expected
+
+
+def test_postgresql_connections_carry_the_statement_timeout_and_sqlite_ones_nothing():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    key = {"DJANGO_SECRET_KEY": "x" * 50}
+    postgres = {**key, "DATABASE_URL": "postgres://archive@db.internal:5432/archive"}
+    cases = [
+        (postgres, "None"),  # management commands: none (gunicorn.conf.py sets 10 s)
+        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "10000"}, "'-c statement_timeout=10000'"),
+        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "2500"}, "'-c statement_timeout=2500'"),
+        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "0"}, "None"),  # 0: none set
+        (
+            {
+                **postgres,
+                "DATABASE_URL": postgres["DATABASE_URL"] + "?options=-c%20work_mem%3D8MB",
+                "DJANGO_DB_STATEMENT_TIMEOUT": "10000",
+            },
+            "'-c work_mem=8MB -c statement_timeout=10000'",  # the URL's own options are kept
+        ),
+        ({**key, "DATABASE_URL": "sqlite:////tmp/archive.sqlite3"}, "None"),
+        (
+            {
+                **key,
+                "DATABASE_URL": "sqlite:////tmp/archive.sqlite3",
+                "DJANGO_DB_STATEMENT_TIMEOUT": "2500",
+            },
+            "None",
+        ),
+    ]
+    for env, expected in cases:
+        result = run_django(env, code)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected, env
 
 
 def test_media_go_to_a_folder_or_to_an_s3_compatible_bucket(tmp_path):

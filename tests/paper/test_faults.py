@@ -1,6 +1,7 @@
 """Faults: the database going away and coming back, errors, and what readers see meanwhile."""
 
 import contextlib
+import logging
 import os
 import socket
 import subprocess
@@ -66,6 +67,69 @@ def test_a_missing_page_is_a_404_in_the_site_look(client):
     html = response.content.decode()
     assert response.status_code == 404
     assert "页面不存在" in html and 'class="masthead"' in html
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_with_the_statement_timeout(postgres_only):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting, unit FROM pg_settings WHERE name = 'statement_timeout'")
+        assert cursor.fetchone() == (str(settings.DB_STATEMENT_TIMEOUT_MS), "ms")
+
+
+@pytest.fixture
+def short_statement_timeout(postgres_only):
+    """Connections made during the test cancel a statement after 200 ms instead of 10 s."""
+    from django.db import connection
+
+    options = connection.settings_dict["OPTIONS"]
+    saved = dict(options)
+    options["options"] = "-c statement_timeout=200"
+    connection.close()
+    yield
+    options.clear()
+    options.update(saved)
+    connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.urls("tests.paper.slow_query_urls")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_query_past_the_statement_timeout_is_a_503_page_and_the_next_request_works(
+    client, short_statement_timeout, caplog
+):
+    from django.db import connection
+
+    article = make_article(make_page(make_issue()), headline="超时之后")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "200ms"
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/slow-query/")
+    assert time.monotonic() - started < 4  # cancelled, not slept through (pg_sleep(5))
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-cache" in response["Cache-Control"]
+    assert "查询时间过长" in html and "请缩小范围后重试" in html
+    assert "暂时无法访问" not in html
+    assert 'class="masthead"' in html and "烟台日报" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    # Logged once by the middleware, as a timeout, without a traceback; the database is not
+    # reported down.
+    ours = [r for r in caplog.records if r.name == "paper.middleware"]
+    assert [r.getMessage() for r in ours] == [
+        "Query timed out for /slow-query/: canceling statement due to statement timeout"
+    ]
+    assert not any(record.exc_info for record in caplog.records)
+    assert "Database unavailable" not in caplog.text
+
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "超时之后" in response.content.decode()
+    assert client.get("/healthz").status_code == 200
 
 
 class TcpProxy:

@@ -1,8 +1,63 @@
-"""The reader's address behind the proxy: the cases where django-ipware would answer otherwise."""
+"""HTTP itself: HEAD answered like GET, and the reader's address behind the proxy."""
 
 import pytest
 
 from paper.http import client_ip
+from tests.factories import make_article, make_issue, make_notice, make_page
+
+
+@pytest.fixture
+def head_urls(db):
+    """A page of each kind: home, issue, article, notice, a list, the sitemap and a section."""
+    issue = make_issue()
+    page = make_page(issue)
+    return [
+        "/",
+        issue.get_absolute_url(),
+        make_article(page).get_absolute_url(),
+        make_notice(page).get_absolute_url(),
+        "/articles/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+    ]
+
+
+def validators(response):
+    return response.get("ETag"), response.get("Last-Modified")
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-page-cache", "page-cache"])
+def test_head_carries_the_etag_and_last_modified_of_get_without_a_body(
+    client, head_urls, cached, request
+):
+    if cached:
+        request.getfixturevalue("page_cache")
+    for url in head_urls:
+        # HEAD first (rendered, and kept under its own key when cached), GET, HEAD again
+        # (served from GET's copy when cached): all three carry the same validators.
+        first = client.head(url)
+        get = client.get(url)
+        again = client.head(url)
+        assert get.status_code == 200, url
+        assert get["ETag"] and get.content, url
+        for head in (first, again):
+            assert head.status_code == 200, url
+            assert head.content == b"", url
+            assert validators(head) == validators(get), url
+    sitemap = client.get("/sitemap-articles.xml")
+    assert sitemap["Last-Modified"]  # the case where there is a Last-Modified to compare
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-page-cache", "page-cache"])
+def test_a_conditional_head_with_the_etag_is_answered_304(client, head_urls, cached, request):
+    if cached:
+        request.getfixturevalue("page_cache")
+    for url in head_urls:
+        etag = client.get(url)["ETag"]
+        response = client.head(url, headers={"if-none-match": etag})
+        assert response.status_code == 304, url
+        assert response.content == b"", url
+        assert client.head(url, headers={"if-none-match": '"other"'}).status_code == 200, url
 
 
 @pytest.mark.parametrize(
