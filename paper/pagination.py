@@ -9,13 +9,16 @@ Django Paginators, so views, templates and the JSON lists use them as they use D
 import json
 
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils.functional import cached_property
+from psycopg.errors import QueryCanceled
 
 from .search import SearchQuery, newest
 
 # Up to this many rows a list is counted exactly; past it the planner's estimate is shown.
 EXACT_COUNT_UP_TO = 10_000
+# …and counting them may take this long; a count that would take longer is estimated too.
+COUNT_BUDGET_MS = 40
 
 
 class ArchivePaginator(Paginator):
@@ -28,12 +31,29 @@ class ArchivePaginator(Paginator):
         queryset = self.object_list
         if connection.vendor != "postgresql":
             return queryset.count()
-        counted = queryset.order_by()[: EXACT_COUNT_UP_TO + 1].count()
-        if counted <= EXACT_COUNT_UP_TO:
+        counted = _count_within(queryset.order_by()[: EXACT_COUNT_UP_TO + 1], COUNT_BUDGET_MS)
+        if counted is not None and counted <= EXACT_COUNT_UP_TO:
             return counted
         self.estimated = True
         plan = json.loads(queryset.order_by().explain(format="json"))
-        return max(counted, round(plan[0]["Plan"]["Plan Rows"]))
+        return max(counted or 0, round(plan[0]["Plan"]["Plan Rows"]))
+
+
+def _count_within(queryset, milliseconds):
+    """``queryset.count()``, or None if PostgreSQL takes longer than ``milliseconds`` for it.
+
+    A rare value of a text filter (a one-character name) has no index to count it by: every row
+    would be read for a number the page can give as an estimate.
+    """
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [milliseconds])
+            return queryset.count()
+    except OperationalError as error:
+        if not isinstance(error.__cause__, QueryCanceled):
+            raise
+        return None
 
 
 class SearchPaginator(ArchivePaginator):

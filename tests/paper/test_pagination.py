@@ -74,3 +74,18 @@ def test_a_long_list_shows_an_estimated_count_as_such(postgres_only, client, mon
     assert "约 " in html and "篇文章(估计)" in html
     monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 100)
     assert "共 8 篇文章" in client.get("/articles/").content.decode()
+
+
+def test_a_count_that_would_take_too_long_gives_way_to_the_estimate(postgres_only):
+    from django.db.models.expressions import RawSQL
+
+    make_article(make_page())
+    quick = Article.objects.all()
+    slow = Article.objects.filter(
+        pk__in=RawSQL("SELECT id FROM articles_article, pg_sleep(0.3)", [])
+    )
+    assert pagination._count_within(quick, 1000) == 1
+    assert pagination._count_within(slow, 30) is None
+    assert pagination._count_within(quick, 1000) == 1  # the connection carries on
+    paginator = pagination.ArchivePaginator(slow, 20)
+    assert paginator.count >= 0 and paginator.estimated
