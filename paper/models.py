@@ -374,6 +374,8 @@ class PrintedItem(Searchable):
             # The public lists: newest first.
             models.Index(models.F("pub_date").desc(), "id", name="%(class)s_list_order"),
             models.Index(fields=["page", "order"], name="%(class)s_page_order"),
+            # When the sitemap last changed: the newest published row, one step down this.
+            models.Index(models.F("updated").desc(), name="%(class)s_updated"),
         ]
 
     def save(self, *args, **kwargs):

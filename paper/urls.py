@@ -51,7 +51,7 @@ crawler_patterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
+        {"sitemaps": sitemaps, "template_name": "paper/sitemap.xml"},
         name="sitemap-section",
     ),
     path(
