@@ -2,16 +2,16 @@
 
 The sections are listed by ``/sitemap.xml``, a sitemap index; each section is cut into
 files (``/sitemap-pages.xml?p=2``), so that thirty years of a daily stay within what crawlers
-accept. File p holds the published items whose id lies in the p-th range of ``limit`` ids
-(KeyRanges): a URL stays in the same file as the archive grows, new ones go to the last file,
-and no file is found by counting and skipping a million rows (OFFSET).
+accept. File p holds the published items whose id lies in the p-th range of ``limit`` ids from
+the lowest (KeyRanges): a URL stays in the same file as the archive grows, new ones go to the
+last file, and no file is found by counting and skipping a million rows (OFFSET).
 """
 
 import math
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils.functional import cached_property
 
 from .models import Issue, Page
@@ -41,10 +41,15 @@ class KeyRanges:
         self.items, self.limit = items, limit
 
     @cached_property
+    def bounds(self):
+        # The lowest and highest id of any row, published or not: one step down the key each.
+        ids = self.items.model._base_manager.aggregate(low=Min("pk"), top=Max("pk"))
+        return (ids["low"] or 1) - 1, ids["top"] or 0
+
+    @cached_property
     def num_pages(self):
-        # The highest id of any row, published or not: one step down the primary key.
-        top = self.items.model._base_manager.aggregate(top=Max("pk"))["top"] or 0
-        return max(1, math.ceil(top / self.limit))
+        base, top = self.bounds
+        return max(1, math.ceil((top - base) / self.limit))
 
     def validate_number(self, number):
         try:
@@ -57,7 +62,7 @@ class KeyRanges:
 
     def page(self, number):
         number = self.validate_number(number)
-        low = (number - 1) * self.limit
+        low = self.bounds[0] + (number - 1) * self.limit
         return KeyRange(self.items.filter(pk__gt=low, pk__lte=low + self.limit))
 
 

@@ -9,6 +9,9 @@ from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
+# On PostgreSQL a list's count runs under its own time limit (paper.pagination): a savepoint,
+# SET LOCAL and its release around it.
+TIMED_COUNT = 3 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -139,7 +142,7 @@ def test_hostile_query_text_is_a_normal_page(client):
 
 def test_list_and_detail_query_counts(client, django_assert_num_queries):
     article = make_article()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + TIMED_COUNT):
         client.get("/articles/")
     with django_assert_num_queries(2):
         client.get(article.get_absolute_url())

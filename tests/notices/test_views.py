@@ -2,12 +2,16 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from pytest_django.asserts import assertContains
 
 from notices.models import Notice
 from tests.factories import make_archive, make_issue, make_notice, make_page
 
 pytestmark = pytest.mark.django_db
+# On PostgreSQL a list's count runs under its own time limit (paper.pagination): a savepoint,
+# SET LOCAL and its release around it.
+TIMED_COUNT = 3 if connection.vendor == "postgresql" else 0
 
 # The sample issue's notices, numbered in the order printed.
 WEDDING, RECEIPT, VESSELS = "YT20241022-001", "YT20241022-002", "YT20241022-003"
@@ -194,9 +198,9 @@ def test_notice_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
     for _ in range(10):
         make_notice(items=[{"holder": "丁"}])
     # The count, the page of notices, and the document types for the filter's choices.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 + TIMED_COUNT):
         client.get("/notices/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 + TIMED_COUNT):
         client.get("/notices/", {"holder": "甲", "kind": "lost"})
     # The notice with its page, issue and couple; its items; its corrections.
     with django_assert_num_queries(3):

@@ -9,6 +9,9 @@ from articles.models import Article
 from tests.factories import make_archive, make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
+# On PostgreSQL a list's count runs under its own time limit (paper.pagination): a savepoint,
+# SET LOCAL and its release around it.
+TIMED_COUNT = 3 if connection.vendor == "postgresql" else 0
 
 
 def test_home_shows_latest_published_issue_and_its_headlines(client):
@@ -203,11 +206,14 @@ def urls_of(issue):
 
 def test_every_public_page_runs_a_fixed_number_of_queries(client):
     """The same count on an archive of 1 issue and of 50."""
-    small = {name: count_queries(client, url) for name, url in urls_of(make_archive(1)).items()}
+    urls = urls_of(make_archive(1))
+    for url in urls.values():  # the search's token statistics are then cached, as in a server
+        client.get(url)
+    small = {name: count_queries(client, url) for name, url in urls.items()}
     large = {name: count_queries(client, url) for name, url in urls_of(make_archive(49)).items()}
     assert small == large
     assert small == {
-        "notices": 3,
+        "notices": 3 + TIMED_COUNT,
         "notices-filtered": 3,
         "notice": 3,
         "proof": 2,
@@ -216,7 +222,7 @@ def test_every_public_page_runs_a_fixed_number_of_queries(client):
         "calendar": 2,
         "issue": 6,
         "page": 6,
-        "articles": 2,
+        "articles": 2 + TIMED_COUNT,
         "articles-filtered": 2,
         "article": 2,
         "healthz": 1,
