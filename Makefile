@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
-	bench-sitemap bench-faults bench-notices bench-lists clean
+	bench-sitemap bench-faults bench-notices bench-lists bench-search-http clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ bench-sitemap: $(STAMP)
 # DATABASE_URL names (PostgreSQL, filled by generate_archive); prints p50/p95/max per URL.
 bench-lists: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/lists.py $(BENCH_ARGS)
+
+# Times /search/, /articles/?q= and /notices/?q= through gunicorn (page cache off) on queries
+# drawn from the archive DATABASE_URL names (PostgreSQL, filled by generate_archive) with a fixed
+# seed: substrings, two words, holders, number tails, strings found nowhere; prints p50/p95/max
+# per query class and URL, and exits non-zero on a 5xx or a traceback in the server's log.
+bench-search-http: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/search_http.py $(BENCH_ARGS)
 
 # What readers see while PostgreSQL restarts under gunicorn. It STOPS THE MACHINE'S POSTGRESQL
 # for --down seconds: run it only on a machine of your own.
