@@ -13,9 +13,9 @@ class ArticleFilter(django_filters.FilterSet):
     page_name = django_filters.CharFilter(
         field_name="page__name", lookup_expr="exact", label="版名", max_length=40
     )
-    source = PublicTextFilter(field_name="source", label="来源", max_length=50)
-    author = PublicTextFilter(field_name="byline", label="作者", max_length=50)
-    column = PublicTextFilter(field_name="column", label="栏目", max_length=50)
+    source = PublicTextFilter(field_name="source", label="来源", max_length=50, searched=True)
+    author = PublicTextFilter(field_name="byline", label="作者", max_length=50, searched=True)
+    column = PublicTextFilter(field_name="column", label="栏目", max_length=50, searched=True)
     q = search_words()
 
     class Meta:

@@ -89,3 +89,34 @@ def test_a_count_that_would_take_too_long_gives_way_to_the_estimate(postgres_onl
     assert pagination._count_within(quick, 1000) == 1  # the connection carries on
     paginator = pagination.ArchivePaginator(slow, 20)
     assert paginator.count >= 0 and paginator.estimated
+
+
+def test_a_rare_author_is_looked_up_in_the_search_index_and_finds_what_icontains_finds(
+    postgres_only, client
+):
+    from django.db import connection
+
+    from articles.filters import ArticleFilter
+    from paper.search import TokenStatistics
+
+    page = make_page()
+    for n in range(150):  # 黄睿 is then under 1 % of the articles
+        make_article(page, headline=f"新闻{n}", byline="王晓" if n % 2 else "李明")
+    make_article(page, headline="独家", byline="黄睿")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    TokenStatistics._cache.clear()
+    for value in ("黄睿", "王晓", "晓", "无此人"):
+        expected = set(
+            Article.objects.published().filter(byline__icontains=value).values_list("pk", flat=True)
+        )
+        filterset = ArticleFilter({"author": value}, queryset=Article.objects.published())
+        assert filterset.is_valid()
+        assert set(filterset.qs.values_list("pk", flat=True)) == expected, value
+        _, found = listed(client, f"/articles/?author={value}")
+        assert set(found) == set(list(expected)[:20]) or len(found) == min(20, len(expected))
+    rare = ArticleFilter({"author": "黄睿"}, queryset=Article.objects.published())
+    assert rare.is_valid() and "@@" in str(rare.qs.query)  # through the token index
+    common = ArticleFilter({"author": "王晓"}, queryset=Article.objects.published())
+    assert common.is_valid() and "@@" not in str(common.qs.query)  # newest rows first
+    TokenStatistics._cache.clear()
