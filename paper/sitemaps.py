@@ -16,9 +16,9 @@ from django.utils.functional import cached_property
 
 from .models import Issue, Page
 
-# URLs per sitemap file. The protocol allows 50,000; a file is built on request, and 2,000 take
-# about 60 ms (bench/lists.py): a million articles are 500 files, of the 50,000 an index may list.
-SITEMAP_LIMIT = 2_000
+# URLs per sitemap file. The protocol allows 50,000; a file is built on request, and 1,000 take
+# about 40 ms (bench/lists.py): a million articles are 1,000 files, of the 50,000 an index may list.
+SITEMAP_LIMIT = 1_000
 
 
 def newest_value(items, field):
