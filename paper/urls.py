@@ -45,7 +45,11 @@ crawler_patterns = [
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        {
+            "sitemaps": sitemaps,
+            "sitemap_url_name": "sitemap-section",
+            "template_name": "paper/sitemap_index.xml",
+        },
         name="sitemap",
     ),
     path(
