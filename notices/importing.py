@@ -23,8 +23,6 @@ from .models import AdDeskPhone, DocumentType, LostItem, Notice, RateCategory, W
 from .parsing import is_notices, notices_start, read_notices
 from .validators import validate_resident_id
 
-OTHER_DOCUMENTS = DocumentType.OTHER
-
 
 class NoticePart(ImportPart):
     """Sections headed 遗失声明, 公告栏 … or made of notices: declarations, weddings, the card."""
@@ -109,8 +107,8 @@ def _lost_items(parsed, types, date, problems, notes):
         label = f"{parsed_item.holder}的{parsed_item.document}"
         if document_type is None:
             problems.append(f"{label}:证件类型未能识别")
-        elif document_type.name == OTHER_DOCUMENTS and document_name:
-            notes.append(f"{label}:价目表中没有这种证件,按“{OTHER_DOCUMENTS}”收费")
+        elif document_type.name == DocumentType.OTHER and document_name:
+            notes.append(f"{label}:价目表中没有这种证件,按“{DocumentType.OTHER}”收费")
         if document_type and parsed_item.number:
             try:
                 document_type.check_number(parsed_item.number)

@@ -171,7 +171,6 @@ class RateCard:
 
 PHONE = re.compile(r"\d[\d-]{5,}")
 PRICED = re.compile(rf"(?P<name>.*?){OPENING}?(?P<price>\d+)元{CLOSING}?")
-CARD_END = re.compile(r"遗失|丢失|作废")
 
 
 def split_rate_card(text):
@@ -192,7 +191,7 @@ def split_rate_card(text):
         if DECLARATION_LABEL.match(token + " "):
             rest = text[word.end() :]
             break
-        if CARD_END.search(token):
+        if DECLARATION_WORDS.search(token):
             rest = text[word.start() :]
             break
         if not card.rows and not pending and PHONE.fullmatch(token):
@@ -264,17 +263,18 @@ VEHICLE = (
 )
 # What a plate or a vessel's name is of: 号小型新能源汽车的…, 两辆车的…; before 的, or a word that
 # never begins a document's name (渔船渔业船舶检验证书, 船渔业船舶所有权登记证书).
+VEHICLE_WORDS = (
+    r"(?:[一二两三四五六七八九十\d]+辆)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:汽车|车辆|挂车|货车|轿车|机动车|摩托车|渔船|船舶|车|船)"
+)
 VEHICLE_NOUN = (
-    r"(?:(?:[一二两三四五六七八九十\d]+辆)?[\u4e00-\u9fff]{0,6}?"
-    r"(?:汽车|车辆|挂车|货车|轿车|机动车|摩托车|渔船|船舶|车|船)(?=的)"
+    rf"(?:{VEHICLE_WORDS}(?=的)"
     r"|(?:[一二两三四五六七八九十\d]+辆车|半挂车|挂车|渔船|船(?!舶)))"
 )
 VEHICLE_AT_START = re.compile(rf"{VEHICLE}(?:号(?!牌))?{VEHICLE_NOUN}?的?(?P<rest>.*)")
 ONE_VEHICLE = VEHICLE.replace("?P<vehicle>", "?:")
 VEHICLE_AT_END = re.compile(
-    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)(?:号(?!牌))?"
-    r"(?:(?:[一二两三四五六七八九十\d]+辆)?[\u4e00-\u9fff]{0,6}?"
-    r"(?:汽车|车辆|挂车|货车|轿车|机动车|摩托车|渔船|船舶|车|船))?"
+    rf"(?P<rest>.*?)(?P<vehicles>{ONE_VEHICLE}(?:、{ONE_VEHICLE})*)(?:号(?!牌))?(?:{VEHICLE_WORDS})?"
 )
 CHINESE_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 DATE = rf"(?:{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
@@ -911,7 +911,8 @@ def _clauses(body):
         part = part.strip().strip(",\uff0c")
         if not part:
             continue
-        if clauses and _segments(part) and _is_detail(_segments(part)[0]):
+        segments = _segments(part)
+        if clauses and segments and _is_detail(segments[0]):
             clauses[-1] += "," + part
         else:
             clauses.append(part)
@@ -970,7 +971,7 @@ ANY_TITLE = re.compile(
 # A title and what follows on its line: 减资公告 烟台某公司…
 TITLE_AT_START = re.compile(rf"{ANNOUNCEMENT_TITLE.pattern}(?:\s+|\s*{COLON}\s*)(?P<rest>\S.*)")
 DATE_LINE = re.compile(
-    rf"(?P<before>.*?)\s*(?P<date>{CHINESE_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
+    rf"(?P<before>.*?)\s*(?P<date>{DATE}"
     r"|[〇零一二三四五六七八九○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
 )
 CREDIT_CODE = re.compile(

@@ -270,7 +270,7 @@ AXES_CLIENT_IP_CALLABLE = "paper.http.client_ip"
 
 # Public pages are cached whole, and browsers and CDNs are told to keep them five minutes (the
 # home page one; Cache-Control max-age, ETag). The server's copy is shared by every worker in
-# Redis (Django's RedisCache at DJANGO_REDIS_URL, database 2 by default) and dropped whenever
+# Redis (Django's RedisCache at DJANGO_PAGE_CACHE_URL, database 2 by default) and dropped when
 # anything an editor or an import changes is saved (paper/caching.py): readers see an edit on
 # their next request. With DJANGO_DEBUG=1 (the quick start) each process keeps its own copy in
 # memory; DJANGO_CACHE=off keeps none (benchmarks of the uncached site). The admin and the
