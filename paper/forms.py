@@ -1,5 +1,7 @@
 from django import forms
 
+from .search import MAX_RESULT_PAGES
+
 
 class DateJumpForm(forms.Form):
     date = forms.DateField(
@@ -20,7 +22,9 @@ class SearchForm(forms.Form):
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label="排序", choices=ORDERS, required=False)
-    page = forms.IntegerField(min_value=1, max_value=50, required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        min_value=1, max_value=MAX_RESULT_PAGES, required=False, widget=forms.HiddenInput
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -13,7 +13,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils.functional import cached_property
 from psycopg.errors import QueryCanceled
 
-from .search import SearchQuery, newest
+from .search import MAX_RESULT_PAGES, SearchQuery, newest
 
 # Up to this many rows a list is counted exactly; past it the planner's estimate is shown.
 EXACT_COUNT_UP_TO = 10_000
@@ -81,6 +81,8 @@ class SearchPaginator(ArchivePaginator):
             return super().validate_number(number)  # raises PageNotAnInteger
         if number < 1:
             raise EmptyPage("页码小于 1")
+        if number > MAX_RESULT_PAGES:
+            raise EmptyPage(f"搜索结果最多显示 {MAX_RESULT_PAGES} 页,请缩小范围")
         start = (number - 1) * self.per_page
         results = newest(
             self.object_list, self.query, start + self.per_page + 1, self.date_from, self.date_to

@@ -42,6 +42,9 @@ from .text import (
 NUMBER_MARK = "\ue000"  # a private-use character: normalised text never contains one
 ID_MARK = "\ue001"  # before the keyed digest of a resident ID number (paper.text)
 MAX_QUERY_LENGTH = 200
+# Pages of results a search shows, /search/ and the lists alike: the newest 1,000 matches. A
+# deeper page would make every plan read on to it.
+MAX_RESULT_PAGES = 50
 MAX_TERMS = 10
 MIN_NUMBER_LENGTH = 4
 NUMBER_TERM = re.compile(r"[0-9a-z\-_./:()#]+")

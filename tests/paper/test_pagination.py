@@ -50,6 +50,15 @@ def test_search_pages_link_on_exactly_while_matches_remain(client, settings):
     assert len({pk for page in pages for pk in page}) == 45  # each once
 
 
+@pytest.mark.parametrize("page", ["51", "100000", "0", "-1", "x", "1.5"])
+def test_a_search_page_out_of_range_is_a_404_and_reads_nothing_past_the_shown_results(
+    client, archive, page
+):
+    assert client.get(f"/articles/?q=海参&page={page}").status_code == 404
+    data = client.get(f"/articles.json?q=海参&page={page}")
+    assert data.status_code == 404 and data.json()["errors"]["page"]
+
+
 def test_the_json_list_searches_the_same_way_and_says_whether_its_count_is_estimated(
     client, archive
 ):
