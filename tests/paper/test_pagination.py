@@ -129,3 +129,59 @@ def test_a_rare_author_is_looked_up_in_the_search_index_and_finds_what_icontains
     common = ArticleFilter({"author": "王晓"}, queryset=Article.objects.published())
     assert common.is_valid() and "@@" not in str(common.qs.query)  # newest rows first
     TokenStatistics._cache.clear()
+
+
+@pytest.mark.parametrize("path", ["/articles/", "/articles.json", "/notices/", "/notices.json"])
+def test_deep_pages_read_as_key_ranges_hold_what_offset_pages_hold(
+    postgres_only, client, monkeypatch, path
+):
+    from notices.models import Notice
+
+    model = Notice if path.startswith("/notices") else Article
+    for day in range(1, 8):  # 7 days of 9 items: pages cut across days, ties broken by id
+        page = make_page(make_issue(date=datetime.date(2024, 3, day)), code="A03", name="公告")
+        for n in range(9):
+            if model is Article:
+                make_article(page, headline=f"第{day}天{n}")
+            else:
+                from tests.factories import make_notice
+
+                make_notice(page, items=[{"holder": f"张{day}{n}", "number": f"{day}{n}"}])
+    Article.objects.filter(headline="第3天4").update(status="draft")  # a gap in the keys
+    monkeypatch.setattr(pagination, "KEYED_FROM", 10**9)
+
+    def pages():
+        found = []
+        for number in range(1, 6):
+            response = client.get(f"{path}?page={number}")
+            if response.status_code == 404:
+                break
+            if path.endswith(".json"):
+                found.append([row["id"] for row in response.json()["results"]])
+            else:
+                found.append([item.pk for item in response.context["page_obj"]])
+        return found
+
+    by_offset = pages()
+    expected = list(model.objects.published().values_list("pk", flat=True))
+    assert [pk for page in by_offset for pk in page] == expected
+    monkeypatch.setattr(pagination, "KEYED_FROM", 1)
+    assert pages() == by_offset
+    assert client.get(f"{path}?page=5").status_code == 404
+
+
+def test_a_deep_page_skips_by_keys_alone_and_reads_its_rows_as_a_range(postgres_only, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(pagination, "KEYED_FROM", 1)
+    page = make_page()
+    for n in range(30):
+        make_article(page, headline=f"新闻{n}")
+    paginator = pagination.ArchivePaginator(Article.objects.published().for_list(), 20)
+    paginator.count  # noqa: B018 (counted before, as a list page does)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(paginator.page(2))
+    skip, read = (query["sql"] for query in queries.captured_queries)
+    assert "OFFSET 20" in skip and "paper_page" not in skip  # no join to the pages
+    assert "OFFSET" not in read and len(rows) == 10
