@@ -1,6 +1,6 @@
 import django_filters
 
-from paper.filters import PublicTextFilter, date_range, search_words
+from paper.filters import date_range, search_words
 
 from .models import DocumentType, Notice, NoticeKind
 
@@ -8,13 +8,10 @@ from .models import DocumentType, Notice, NoticeKind
 class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类型", empty_label="全部")
     date_from, date_to = date_range()
-    holder = PublicTextFilter(
-        field_name="items__holder", distinct=True, label="持有人", max_length=100
-    )
+    holder = django_filters.CharFilter(method="filter_holder", label="持有人", max_length=100)
     doc_type = django_filters.ModelChoiceFilter(
-        field_name="items__document_type",
+        method="filter_document_type",
         queryset=DocumentType.objects.all(),
-        distinct=True,
         label="证件类型",
         empty_label="全部",
     )
@@ -24,6 +21,12 @@ class NoticeFilter(django_filters.FilterSet):
     class Meta:
         model = Notice
         fields = []
+
+    def filter_holder(self, queryset, name, value):
+        return queryset.with_holder(value)
+
+    def filter_document_type(self, queryset, name, value):
+        return queryset.with_document_type(value)
 
     def filter_number(self, queryset, name, value):
         return queryset.with_number(value)

@@ -20,6 +20,7 @@ from paper.models import (
 )
 from paper.page_files import PHRASE_LENGTH
 from paper.text import (
+    LONG_NUMBER,
     chinese_date,
     mask_resident_ids,
     normalize_number,
@@ -298,6 +299,24 @@ class NoticeQuerySet(PrintedItemQuerySet):
     def with_credit_code(self):
         """The notices with a credit code, through their index (``notice_credit_code``)."""
         return self.exclude(credit_code="")
+
+    def with_holder(self, name):
+        """Notices with an item whose holder contains ``name`` (the list's 持有人 filter).
+
+        A semi-join rather than a join and DISTINCT: the newest notices are read in order and
+        each is kept if it has such an item, so a common name (王) stops at the page's last
+        notice instead of sorting every notice that has one. As with PublicTextFilter, a name
+        with digits never matches a holder that holds a long number.
+        """
+        items = LostItem.objects.filter(notice=models.OuterRef("pk"), holder__icontains=name)
+        if any(char.isdigit() for char in name):
+            items = items.exclude(holder__regex=LONG_NUMBER)
+        return self.filter(models.Exists(items))
+
+    def with_document_type(self, document_type):
+        """Notices with an item of ``document_type``: a semi-join, as ``with_holder()``."""
+        items = LostItem.objects.filter(notice=models.OuterRef("pk"), document_type=document_type)
+        return self.filter(models.Exists(items))
 
     def with_number(self, number):
         """Notices with an item whose number contains ``number``, however it was typed, or whose

@@ -167,6 +167,22 @@ def test_list_filters_by_kind_date_holder_and_document_type(client, sample_issue
     assert notice_refs(client, q="（鲁烟） 迟汝海") == [VESSELS]
 
 
+def test_a_notice_with_several_matching_items_is_listed_once(client):
+    from notices.models import DocumentType
+
+    make_archive(1)
+    both = make_notice(
+        items=[
+            {"holder": "王明", "document_type": "身份证"},
+            {"holder": "王丽", "document_type": "身份证"},
+        ]
+    )
+    other = make_notice(items=[{"holder": "李华", "document_type": "身份证"}])
+    card = DocumentType.objects.get(name="身份证")
+    assert notice_refs(client, holder="王") == [both.reference]
+    assert notice_refs(client, doc_type=card.pk) == sorted([both.reference, other.reference])
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
