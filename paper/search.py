@@ -20,6 +20,7 @@ A query of several terms asks the index for its rarest term only where that term
 and otherwise walks a bounded stretch of the newest documents before falling back to the bitmap.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import math
@@ -351,24 +352,48 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     return _bitmap(query.filter(queryset, stats), limit, date_field, large_bitmap=True)
 
 
+@contextlib.contextmanager
+def planner_settings(**settings):
+    """PostgreSQL settings for the queries inside the block only, in a transaction of their own.
+
+    SET LOCAL alone would last to the end of an enclosing transaction (a savepoint's release
+    keeps it): every later query of the request would be planned without sorts, say. The
+    earlier values are put back on leaving.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        earlier = {}
+        for name, value in settings.items():
+            cursor.execute(
+                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
+            )
+            earlier[name] = cursor.fetchone()[0]
+        yield
+        for name, value in earlier.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
 def _candidates_fewer_than(term, stats, model, cap=PROBE_CAP):
     """Whether fewer than ``cap`` documents have the term's rarest tokens (a capped count)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+    with planner_settings(work_mem="64MB"):
         candidates = model._base_manager.filter(search_tokens__matches=term.tsquery(stats))
         return candidates.values("pk")[:cap].count() < cap
 
 
 def _walk(query, queryset, limit, order):
     """Read the date index backwards, checking each document's text: the substring conditions
-    alone decide, so only the (smaller) normalised text is read, not the tokens."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The planner underrates how often a long substring matches and would scan and sort
-        # the whole table; the walk reads only as far back as the page needs.
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        return list(query.substring_filter(queryset).order_by(*order)[:limit])
+    alone decide, so only the (smaller) normalised text is read, not the tokens.
+
+    The queryset's prefetches (a notice's items) are read after the walk, under the planner's
+    own settings: without sorts or bitmaps, twenty notices' items took 200 ms.
+    """
+    lookups = queryset._prefetch_related_lookups
+    # The planner underrates how often a long substring matches and would scan and sort the
+    # whole table; the walk reads only as far back as the page needs.
+    with planner_settings(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off"):
+        matching = query.substring_filter(queryset.prefetch_related(None)).order_by(*order)
+        objects = list(matching[:limit])
+    models.prefetch_related_objects(objects, *lookups)
+    return objects
 
 
 def _bitmap(matching, limit, date_field, large_bitmap=False):
@@ -377,11 +402,9 @@ def _bitmap(matching, limit, date_field, large_bitmap=False):
     The matches are sorted as bare keys, without the joins the page's documents need: a rare
     word's few hundred matches cost a few hundred heap reads, not as many joins too.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if large_bitmap:
-            # Many documents have every token: keep the bitmap exact rather than lossy, so that
-            # only candidate rows are rechecked, not whole pages.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    # Where many documents have every token, a bitmap kept exact rather than lossy means only
+    # candidate rows are rechecked, not whole pages.
+    with planner_settings(**({"work_mem": "64MB"} if large_bitmap else {})):
         keys = list(
             _unindexed_order(matching.select_related(None), date_field).values_list("pk", flat=True)
         )
