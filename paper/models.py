@@ -102,6 +102,8 @@ class Issue(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_published", "-date"], name="issue_published_date"),
+            # The sitemaps' lastmod: the newest change first.
+            models.Index(fields=["-updated"], name="issue_updated"),
         ]
 
     def __str__(self):
