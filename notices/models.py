@@ -420,6 +420,13 @@ class Notice(PrintedItem):
         ]
         indexes = [
             *PrintedItem.Meta.indexes,
+            # The public list's keys and its 类型 (ArchivePaginator.page).
+            models.Index(
+                fields=["-pub_date", "id"],
+                include=["issue", "kind"],
+                condition=models.Q(status=PrintedStatus.PUBLISHED),
+                name="notice_published_list",
+            ),
             # The few notices with a credit code, for number searches (see number_condition).
             models.Index(
                 fields=["credit_code"],

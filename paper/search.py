@@ -353,12 +353,12 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
 
 
 @contextlib.contextmanager
-def planner_settings(**settings):
+def local_settings(**settings):
     """PostgreSQL settings for the queries inside the block only, in a transaction of their own.
 
     SET LOCAL alone would last to the end of an enclosing transaction (a savepoint's release
-    keeps it): every later query of the request would be planned without sorts, say. The
-    earlier values are put back on leaving.
+    keeps it): every later query would be planned without sorts, or cut off after a count's
+    40 ms. The earlier values are put back on leaving (and by the rollback, on an error).
     """
     with transaction.atomic(), connection.cursor() as cursor:
         earlier = {}
@@ -374,7 +374,7 @@ def planner_settings(**settings):
 
 def _candidates_fewer_than(term, stats, model, cap=PROBE_CAP):
     """Whether fewer than ``cap`` documents have the term's rarest tokens (a capped count)."""
-    with planner_settings(work_mem="64MB"):
+    with local_settings(work_mem="64MB"):
         candidates = model._base_manager.filter(search_tokens__matches=term.tsquery(stats))
         return candidates.values("pk")[:cap].count() < cap
 
@@ -389,7 +389,7 @@ def _walk(query, queryset, limit, order):
     lookups = queryset._prefetch_related_lookups
     # The planner underrates how often a long substring matches and would scan and sort the
     # whole table; the walk reads only as far back as the page needs.
-    with planner_settings(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off"):
+    with local_settings(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off"):
         matching = query.substring_filter(queryset.prefetch_related(None)).order_by(*order)
         objects = list(matching[:limit])
     models.prefetch_related_objects(objects, *lookups)
@@ -404,7 +404,7 @@ def _bitmap(matching, limit, date_field, large_bitmap=False):
     """
     # Where many documents have every token, a bitmap kept exact rather than lossy means only
     # candidate rows are rechecked, not whole pages.
-    with planner_settings(**({"work_mem": "64MB"} if large_bitmap else {})):
+    with local_settings(**({"work_mem": "64MB"} if large_bitmap else {})):
         keys = list(
             _unindexed_order(matching.select_related(None), date_field).values_list("pk", flat=True)
         )

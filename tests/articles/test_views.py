@@ -10,8 +10,8 @@ from tests.factories import make_article, make_issue, make_page
 
 pytestmark = pytest.mark.django_db
 # On PostgreSQL a list's count runs under its own time limit (paper.pagination): a savepoint,
-# SET LOCAL and its release around it.
-TIMED_COUNT = 3 if connection.vendor == "postgresql" else 0
+# the limit set and put back, and the savepoint's release around it.
+TIMED_COUNT = 4 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
