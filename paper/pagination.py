@@ -8,6 +8,7 @@ are read whole. Both are Django Paginators, so views, templates and the JSON lis
 they use Django's own.
 """
 
+import datetime
 import json
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -29,6 +30,13 @@ class ArchivePaginator(Paginator):
     """Django's Paginator, with the count of a long list estimated, and said to be."""
 
     estimated = False
+    # Where a search stopped short of the archive's first day (paper.search.Results).
+    searched_from = None
+
+    @property
+    def earlier_until(self):
+        """The day before the earliest one searched: where "search earlier" takes up."""
+        return self.searched_from - datetime.timedelta(days=1) if self.searched_from else None
 
     @cached_property
     def count(self):
@@ -115,6 +123,7 @@ class SearchPaginator(ArchivePaginator):
         shown = start + len(objects)
         self._count = max(results.count, shown + 1) if more else shown
         self.estimated = results.estimated and more
+        self.searched_from = results.searched_from
         return Page(objects, number, self)
 
 

@@ -142,6 +142,8 @@ def search(request):
             page=data["page"] or 1,
             counts=found["counts"],
             has_next=found["has_next"],
+            searched_from=found["searched_from"],
+            earlier_until=found["earlier_until"],
             results=results,
         )
     return render(request, "paper/search.html", context)
