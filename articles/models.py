@@ -1,8 +1,8 @@
 import re
 
 from django.db import models
-from django.urls import reverse
 
+from paper.links import path_to
 from paper.models import PrintedItem, PrintedStatus, Zone
 from paper.text import mask_resident_ids
 
@@ -57,7 +57,7 @@ class Article(PrintedItem):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"pk": self.pk})
+        return path_to("articles:article-detail", pk=self.pk)
 
     def search_parts(self):
         return [

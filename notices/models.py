@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from lunar_python import Solar
 
+from paper.links import path_to
 from paper.models import (
     Issue,
     Page,
@@ -479,7 +479,7 @@ class Notice(PrintedItem):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("notices:notice-detail", kwargs={"pk": self.pk})
+        return path_to("notices:notice-detail", pk=self.pk)
 
     def search_parts(self):
         return [self.text]
@@ -488,7 +488,7 @@ class Notice(PrintedItem):
         return f"{self.get_kind_display()} {self.reference}", self.public_text()
 
     def get_proof_url(self):
-        return reverse("notices:notice-proof", kwargs={"pk": self.pk})
+        return path_to("notices:notice-proof", pk=self.pk)
 
     def public_text(self):
         """The text as it stands, with resident ID numbers masked."""

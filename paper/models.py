@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .fields import TokensField
+from .links import path_to
 from .search import SearchQuery, search_fields
 
 SEARCH_FIELDS = ["search_text", "search_numbers", "search_tokens"]
@@ -117,7 +118,7 @@ class Issue(models.Model):
             moved.update(pub_date=self.date, updated=timezone.now())
 
     def get_absolute_url(self):
-        return reverse("paper:issue-detail", kwargs={"date": self.date})
+        return path_to("paper:issue-detail", date=self.date)
 
     def get_previous_published(self):
         return Issue.objects.published().filter(date__lt=self.date).order_by("-date").first()
@@ -237,7 +238,7 @@ class Page(models.Model):
         return label
 
     def get_absolute_url(self):
-        return reverse("paper:page-detail", kwargs={"date": self.issue.date, "code": self.code})
+        return path_to("paper:page-detail", date=self.issue.date, code=self.code)
 
     @property
     def has_pdf(self):

@@ -7,23 +7,19 @@ the lowest (KeyRanges): a URL stays in the same file as the archive grows, new o
 last file, and no file is found by counting and skipping a million rows (OFFSET).
 """
 
-import datetime
 import math
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Max, Min, OuterRef
-from django.urls import reverse
 from django.utils.functional import cached_property
 
+from .links import path_pattern
 from .models import Issue, Page
 
 # URLs per sitemap file. The protocol allows 50,000; a file is built on request, and 1,000 take
 # about 40 ms (bench/lists.py): a million articles are 1,000 files, of the 50,000 an index may list.
 SITEMAP_LIMIT = 1_000
-# Values no real issue or page has, replaced in a reversed URL by each row's own.
-MARKER_DATE = datetime.date(1111, 11, 11)
-MARKER_CODE = "Z99"  # a code is a letter and two digits: nothing to quote
 
 
 def newest_value(items, field):
@@ -105,21 +101,13 @@ class KeyRangeSitemap(Sitemap):
         return urls
 
 
-def url_pattern(url_name, **markers):
-    """The path of ``url_name`` with a ``{name}`` slot for each of ``markers``' values."""
-    path = reverse(url_name, kwargs=markers)
-    for name, marker in markers.items():
-        path = path.replace(str(marker), "{" + name + "}")
-    return path
-
-
 class IssueSitemap(KeyRangeSitemap):
     def items(self):
         return Issue.objects.published().order_by("pk").values_list("date", "updated")
 
     def entries(self, rows):
-        pattern = url_pattern("paper:issue-detail", date=MARKER_DATE)
-        return [(pattern.format(date=date), updated) for date, updated in rows]
+        pattern = path_pattern("paper:issue-detail", "date")
+        return [(pattern.format(date=date.isoformat()), updated) for date, updated in rows]
 
     def get_latest_lastmod(self):
         # Django's default reads every item; the newest one answers the same question.
@@ -135,8 +123,11 @@ class PageSitemap(KeyRangeSitemap):
         )
 
     def entries(self, rows):
-        pattern = url_pattern("paper:page-detail", date=MARKER_DATE, code=MARKER_CODE)
-        return [(pattern.format(date=date, code=code), updated) for date, code, updated in rows]
+        pattern = path_pattern("paper:page-detail", "date", "code")
+        return [
+            (pattern.format(date=date.isoformat(), code=code), updated)
+            for date, code, updated in rows
+        ]
 
     def get_latest_lastmod(self):
         # A page's lastmod is its issue's: the newest published issue that has pages. Down the
@@ -154,10 +145,11 @@ class PrintedItemSitemap(KeyRangeSitemap):
         # Only what a URL shows: not the bodies of 2,000 articles.
         return self.model.objects.published().order_by("pk").values_list("pk", "updated")
 
+    url_name = None  # the permalink's, with a ``pk`` argument
+
     def entries(self, rows):
-        marker = 999_999_999_999
-        pattern = self.model(pk=marker).get_absolute_url().replace(str(marker), "{}")
-        return [(pattern.format(pk), updated) for pk, updated in rows]
+        pattern = path_pattern(self.url_name, "pk")
+        return [(pattern.format(pk=pk), updated) for pk, updated in rows]
 
     def get_latest_lastmod(self):
         return newest_value(self.items(), "updated")
