@@ -86,6 +86,24 @@ def test_a_long_list_shows_an_estimated_count_as_such(postgres_only, client, mon
     assert "共 8 篇文章" in client.get("/articles/").content.decode()
 
 
+def test_a_list_planned_far_longer_than_an_exact_count_is_not_counted(postgres_only, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = make_page()
+    for n in range(3):
+        make_article(page, headline=f"新闻{n}")
+    monkeypatch.setattr(pagination, "COUNT_IF_PLANNED_UP_TO", 0)
+    paginator = pagination.ArchivePaginator(Article.objects.published(), 20)
+    with CaptureQueriesContext(connection) as queries:
+        count = paginator.count
+    assert paginator.estimated and count >= 1
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+    monkeypatch.setattr(pagination, "COUNT_IF_PLANNED_UP_TO", 100_000)
+    again = pagination.ArchivePaginator(Article.objects.published(), 20)
+    assert again.count == 3 and not again.estimated
+
+
 def test_a_count_that_would_take_too_long_gives_way_to_the_estimate(postgres_only):
     from django.db.models.expressions import RawSQL
 
