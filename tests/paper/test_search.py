@@ -350,19 +350,30 @@ def test_no_query_class_scans_the_articles_table(postgres_only, monkeypatch, q, 
             cursor.execute("SET enable_seqscan = on")
 
 
-def test_a_walk_reads_its_prefetches_with_the_planners_own_settings(postgres_only, monkeypatch):
+@pytest.fixture
+def every_token_common(monkeypatch):
+    """Statistics of a million documents from 1995 on in which every token is common (烟台, 台建):
+    call it with the archive's last day."""
+
+    def pretend(last):
+        stats = search.TokenStatistics(
+            rows=1_000_000, frequencies={}, floor=0.5, first=datetime.date(1995, 1, 1), last=last
+        )
+        monkeypatch.setattr(
+            search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats)
+        )
+        monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
+
+    return pretend
+
+
+def test_a_walk_reads_its_prefetches_with_the_planners_own_settings(
+    postgres_only, every_token_common
+):
     """The walk turns sorts and bitmap scans off for itself; a notice's items, read for the
     page it found, are read with them on (they took 200 ms without on a million notices)."""
     notice = make_notice(items=[{"holder": "毕丽静"}, {"holder": "迟汝海"}])
-    stats = search.TokenStatistics(
-        rows=1_000_000,
-        frequencies={},
-        floor=0.5,
-        first=datetime.date(1995, 1, 1),
-        last=datetime.date(2030, 12, 31),
-    )
-    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats))
-    monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
+    every_token_common(last=notice.pub_date)
     sort_setting = []
 
     def note_sort_setting(execute, sql, params, many, context):
@@ -382,21 +393,6 @@ def test_a_walk_reads_its_prefetches_with_the_planners_own_settings(postgres_onl
     assert holders == ["毕丽静", "迟汝海"] and len(captured) == 0
 
 
-@pytest.fixture
-def every_token_common(monkeypatch):
-    """Statistics of a million documents in which every token is common (烟台, 台建)."""
-    stats = search.TokenStatistics(
-        rows=1_000_000,
-        frequencies={},
-        floor=0.5,
-        first=datetime.date(1995, 1, 1),
-        last=datetime.date(2024, 12, 31),
-    )
-    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats))
-    monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
-    monkeypatch.setattr(search, "FIRST_WINDOW_DAYS", 30)
-
-
 def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_budget(
     postgres_only, client, monkeypatch, every_token_common
 ):
@@ -406,6 +402,8 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
         body="烟台建港一百年。",
     )
     make_article(make_page(make_issue(date=datetime.date(2024, 12, 31))), headline="烟台新闻")
+    every_token_common(last=datetime.date(2024, 12, 31))
+    monkeypatch.setattr(search, "FIRST_WINDOW_DAYS", 30)
     query = SearchQuery.parse("烟台建")
     whole = newest(Article.objects.published(), query, 21)
     assert whole.objects == [old] and whole.searched_from is None
