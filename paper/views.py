@@ -20,18 +20,18 @@ from .text import mask_resident_ids
 
 
 def pages_with_contents(issue):
-    """The issue's pages in order, each with ``published_articles`` and ``published_notices``."""
+    """The issue's pages in order, each with ``published_articles`` and ``published_notices``.
+
+    With what the page cards show of them (includes/headline_list.html, notice_list.html): an
+    issue's hundred articles without their bodies.
+    """
+    articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
+    notices = Notice.objects.published().only("page", "order", "kind", "text")
     return issue.pages.prefetch_related(
         Prefetch(
-            "articles",
-            queryset=Article.objects.published().order_by("order", "id"),
-            to_attr="published_articles",
+            "articles", queryset=articles.order_by("order", "id"), to_attr="published_articles"
         ),
-        Prefetch(
-            "notices",
-            queryset=Notice.objects.published().order_by("order", "id"),
-            to_attr="published_notices",
-        ),
+        Prefetch("notices", queryset=notices.order_by("order", "id"), to_attr="published_notices"),
     )
 
 
