@@ -1,12 +1,15 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from .models import Issue, Page, PageRedaction, printed_item_models
 from .page_files import attach_page_file, find_zones, render_stored_page
@@ -85,17 +88,57 @@ def publishing_actions(noun, measure):
 class PrintedItemAdmin(admin.ModelAdmin):
     """What the admin of every printed model shares: its page, and its zones on the page image.
 
-    ``this_item`` names one in a sentence: 这篇文章, 这则公告.
+    ``this_item`` names one in a sentence: 这篇文章, 这则公告. ``kept_on_add_another`` are the
+    fields 保存并增加另一个 carries over to the next blank form: a page is entered item by item.
     """
 
     this_item = ""
+    kept_on_add_another = ["issue", "page"]
     list_select_related = ["page"]
     date_hierarchy = "pub_date"
     autocomplete_fields = ["issue", "page"]
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
-        js = ["js/zone-editor.js"]
+        js = ["js/zone-editor.js", "js/printed-item-form.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "page":
+            # The chosen page is labelled with its issue's date, as the autocomplete lists it.
+            kwargs["queryset"] = Page.objects.select_related("issue")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            kept = {
+                name: self.opts.get_field(name).value_from_object(obj)
+                for name in self.kept_on_add_another
+            }
+            url = f"{request.path}?{urlencode(kept)}"
+            context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+            response["Location"] = add_preserved_filters(context, url)
+        self.message_where_seen(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.message_where_seen(request, obj)
+        return response
+
+    def message_where_seen(self, request, obj):
+        """Say where readers see what was saved, or why they do not yet."""
+        if obj.is_public():
+            url = obj.get_absolute_url()
+            where = format_html('<a href="{}">{}</a>', url, url)
+            message = format_html("读者现在可以在 {} 看到{}。", where, self.this_item)
+            self.message_user(request, message, messages.INFO)
+        elif obj.status == obj.Status.PUBLISHED:
+            self.message_user(request, unpublished_issue_message(request, obj), messages.WARNING)
+        else:
+            self.message_user(
+                request, f"{self.this_item}还是草稿,读者看不到;发布后才会公开。", messages.INFO
+            )
 
     @admin.display(description="版面图上的热区")
     def zones_on_page(self, item):
@@ -108,11 +151,68 @@ class PrintedItemAdmin(admin.ModelAdmin):
         return item.page.code
 
 
+def unpublished_issue_message(request, item):
+    """The warning that a published item's issue is not, with a button that publishes it.
+
+    The button posts the issue list's 发布所选报纸 action, so the issue is published by its
+    model's rules and the history records who did it.
+    """
+    issue = item.issue
+    warning = format_html(
+        "{}已设为“已发布”,但{}的报纸还没有发布,读者还看不到。",
+        item._meta.verbose_name,
+        issue,
+    )
+    if not request.user.has_perm("paper.change_issue"):
+        return format_html("{}请有权限的编辑发布这一期报纸。", warning)
+    return format_html(
+        '{}<form method="post" action="{}" class="publish-issue-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="action" value="publish">'
+        '<input type="hidden" name="_selected_action" value="{}">'
+        '<button type="submit" class="button">发布{}的报纸</button></form>',
+        warning,
+        reverse("admin:paper_issue_changelist"),
+        get_token(request),
+        issue.pk,
+        issue,
+    )
+
+
+def printed_item_add_links(page, user=None):
+    """录入本版文章, 录入本版公告: the add forms of each printed model, filled with ``page``
+    (those ``user``, when given, may add)."""
+    links = []
+    for model in printed_item_models():
+        meta = model._meta
+        if user is not None and not user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
+            continue
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        links.append(
+            {
+                "label": f"录入本版{meta.verbose_name}",
+                "url": f"{url}?{urlencode({'issue': page.issue_id, 'page': page.pk})}",
+            }
+        )
+    return links
+
+
 class PageInline(admin.TabularInline):
     model = Page
     extra = 0
-    fields = ["order", "code", "name"]
+    fields = ["order", "code", "name", "add_printed_items"]
+    readonly_fields = ["add_printed_items"]
     ordering = ["order", "code"]
+
+    @admin.display(description="录入")
+    def add_printed_items(self, page):
+        if not page.pk:
+            return ""
+        return format_html_join(
+            " ",
+            '<a href="{}" class="addlink">{}</a>',
+            ((link["url"], link["label"]) for link in printed_item_add_links(page)),
+        )
 
 
 @admin.register(Issue)
@@ -199,6 +299,28 @@ class PageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
         js = ["js/zone-editor.js"]
+
+    def get_queryset(self, request):
+        # Pages are listed with their issue's date, here and in the autocomplete of a printed
+        # item's page (str(page) shows the date when the issue is loaded).
+        return super().get_queryset(request).select_related("issue")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        issue = request.GET.get("issue", "")
+        if request.GET.get("field_name") == "page" and issue.isdigit():
+            # The page field of an article or a notice offers the chosen issue's pages only
+            # (static/js/printed-item-form.js sends the issue along).
+            queryset = queryset.filter(issue_id=issue)
+        return queryset, may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        page = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "printed_item_links": printed_item_add_links(page, request.user) if page else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if "needs_redaction" in form.changed_data and not obj.needs_redaction:

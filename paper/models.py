@@ -229,9 +229,11 @@ class Page(models.Model):
 
     def __str__(self):
         label = f"{self.code} {self.name}".strip()
-        # The issue is shown only when it is already loaded: no query per row in lists.
+        # The issue's date is shown only when it is already loaded: no query per row in lists.
+        # The admin's page choices load it, so that 2024-12-10 A05 公告 cannot pass for
+        # another day's A05.
         if Page.issue.is_cached(self):
-            return f"{self.issue} {label}"
+            return f"{self.issue.date:%Y-%m-%d} {label}"
         return label
 
     def get_absolute_url(self):
