@@ -100,7 +100,8 @@ class PrintedItemAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
-        js = ["js/zone-editor.js", "js/printed-item-form.js"]
+        # After the admin's jQuery (printed-item-form.js uses django.jQuery).
+        js = ["admin/js/jquery.init.js", "js/zone-editor.js", "js/printed-item-form.js"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "page":
