@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 
-from paper.admin import PrintedItemAdmin, publishing_actions
+from paper.admin import DateRangeFilter, PrintedItemAdmin, publishing_actions
 
 from .models import (
     AdDeskPhone,
@@ -219,10 +220,16 @@ class NoticeAdmin(PrintedItemAdmin):
         "holders",
         "fee",
         "status",
-        "needs_review",
+        "review_flag",
     ]
     list_display_links = ["reference"]
-    list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
+    list_filter = [
+        "kind",
+        "status",
+        "needs_review",
+        ("pub_date", DateRangeFilter),
+        "items__document_type",
+    ]
     # An issue's notices in page order: pick its day in the date hierarchy.
     ordering = ["-pub_date", "page__order", "order", "id"]
     search_fields = ["reference", "items__holder", "items__number", "announcer", "text"]
@@ -287,12 +294,22 @@ class NoticeAdmin(PrintedItemAdmin):
         return super().get_queryset(request).prefetch_related("items")
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The list's filters are applied to ``listed``; what the search adds keeps to them.
+        listed = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, listed, search_term)
         condition = number_condition(search_term)
         if condition:
             # Numbers match however they were typed: full-width, case, spaces, punctuation; a
             # resident ID whole (the keys hold it masked).
-            queryset |= self.model.objects.filter(condition)
+            queryset |= listed.filter(condition)
+            may_have_duplicates = True
+        term = search_term.strip()
+        document_types = DocumentType.objects.filter(Q(name=term) | Q(aliases__name=term)).values(
+            "pk"
+        )
+        if term and document_types.exists():
+            # A document type by its name or another (居民身份证 finds the items of 身份证).
+            queryset |= listed.filter(items__document_type__in=document_types)
             may_have_duplicates = True
         return queryset, may_have_duplicates
 

@@ -278,3 +278,34 @@ def test_the_public_page_changes_on_the_next_request_after_an_admin_save(
     assert response.status_code == 302
     html = client.get(url).content.decode()
     assert "毕丽晶" in html and "持有人姓名有误" in html
+
+
+def test_another_name_of_a_document_type_finds_its_notices(editor, client, page):
+    resident = make_notice(page, items=[{"holder": "张三", "document_type": "身份证"}])
+    make_notice(page, items=[{"holder": "李四", "document_type": "收据"}])
+    for term in ("居民身份证", "身份证"):
+        response = editor.get("/admin/notices/notice/", {"q": term})
+        assert [n.pk for n in response.context["cl"].result_list] == [resident.pk], term
+    # Readers' list: the word stands for the type, with the other words searched as usual.
+    listed = client.get("/notices/", {"q": "居民身份证"}).context["notice_list"]
+    assert [n.pk for n in listed] == [resident.pk]
+    listed = client.get("/notices/", {"q": "居民身份证 张三"}).context["notice_list"]
+    assert [n.pk for n in listed] == [resident.pk]
+    assert list(client.get("/notices/", {"q": "居民身份证 李四"}).context["notice_list"]) == []
+
+
+def test_the_admin_search_keeps_to_the_lists_filters(editor, page):
+    """A number or a document type found by the search stays within the chosen filters."""
+    draft = make_notice(page, status="draft", items=[{"holder": "张三", "number": "0001715"}])
+    make_notice(page, items=[{"holder": "李四", "number": "0001715"}])
+    for q in ("0001715", "收据"):
+        response = editor.get("/admin/notices/notice/", {"q": q, "status__exact": "draft"})
+        assert [n.pk for n in response.context["cl"].result_list] == [draft.pk], q
+
+
+def test_quantity_zero_is_refused_in_plain_chinese(editor, page):
+    data = lost_notice_form(page, [{"holder": "张三", "document_type": doc("收据"), "quantity": 0}])
+    html = editor.post("/admin/notices/notice/add/", data).content.decode()
+    assert "数量至少为 1" in html
+    assert "约束" not in html and "lostitem_quantity_at_least_one" not in html
+    assert not Notice.objects.exists()
