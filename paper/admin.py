@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from .models import Issue, Page, PageRedaction, printed_item_models
+from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
 
@@ -104,7 +104,7 @@ def publishing_actions(noun, measure):
     """
 
     def act(modeladmin, request, queryset, method, done, record):
-        changed, refused = 0, []
+        changed, refused, unseen = 0, [], {}
         for obj in queryset:
             try:
                 getattr(obj, method)()
@@ -113,11 +113,17 @@ def publishing_actions(noun, measure):
                 continue
             modeladmin.log_change(request, obj, record)
             changed += 1
+            if method == "publish" and isinstance(obj, PrintedItem) and not obj.issue.is_published:
+                unseen.setdefault(obj.issue_id, obj)
         if refused:
             modeladmin.message_user(
                 request, f"以下{noun}未能{done}:" + "、".join(refused), messages.ERROR
             )
         modeladmin.message_user(request, f"已{done} {changed} {measure}{noun}。", messages.SUCCESS)
+        for obj in unseen.values():
+            modeladmin.message_user(
+                request, unpublished_issue_message(request, obj), messages.WARNING
+            )
 
     @admin.action(description=f"发布所选{noun}", permissions=["change"])
     def publish(modeladmin, request, queryset):
@@ -130,7 +136,33 @@ def publishing_actions(noun, measure):
     return [publish, unpublish]
 
 
-class PrintedItemAdmin(admin.ModelAdmin):
+class WhereSeenAdmin(admin.ModelAdmin):
+    """After an add or a change, a message says where readers see what was saved, or why
+    they do not yet (``message_where_seen``): an edit is public on the next request (the
+    page cache is purged on commit, paper.caching)."""
+
+    this_item = ""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_where_seen(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.message_where_seen(request, obj)
+        return response
+
+    def message_where_seen(self, request, obj):
+        raise NotImplementedError
+
+    def message_public_url(self, request, url):
+        where = format_html('<a href="{}">{}</a>', url, url)
+        message = format_html("读者现在可以在 {} 看到{}。", where, self.this_item)
+        self.message_user(request, message, messages.INFO)
+
+
+class PrintedItemAdmin(WhereSeenAdmin):
     """What the admin of every printed model shares: its page, and its zones on the page image.
 
     ``this_item`` names one in a sentence: 这篇文章, 这则公告. ``kept_on_add_another`` are the
@@ -164,21 +196,11 @@ class PrintedItemAdmin(admin.ModelAdmin):
             url = f"{request.path}?{urlencode(kept)}"
             context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
             response["Location"] = add_preserved_filters(context, url)
-        self.message_where_seen(request, obj)
-        return response
-
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        self.message_where_seen(request, obj)
         return response
 
     def message_where_seen(self, request, obj):
-        """Say where readers see what was saved, or why they do not yet."""
         if obj.is_public():
-            url = obj.get_absolute_url()
-            where = format_html('<a href="{}">{}</a>', url, url)
-            message = format_html("读者现在可以在 {} 看到{}。", where, self.this_item)
-            self.message_user(request, message, messages.INFO)
+            self.message_public_url(request, obj.get_absolute_url())
         elif obj.status == obj.Status.PUBLISHED:
             self.message_user(request, unpublished_issue_message(request, obj), messages.WARNING)
         else:
@@ -209,9 +231,7 @@ def unpublished_issue_message(request, item):
     """
     issue = item.issue
     warning = format_html(
-        "{}已设为“已发布”,但{}的报纸还没有发布,读者还看不到。",
-        item._meta.verbose_name,
-        issue,
+        "{}已设为“已发布”,但{}的报纸还没有发布,读者还看不到。", item._meta.verbose_name, issue
     )
     if not request.user.has_perm("paper.change_issue"):
         return format_html("{}请有权限的编辑发布这一期报纸。", warning)
@@ -288,7 +308,8 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(WhereSeenAdmin):
+    this_item = "这一期报纸"
     list_display = ["date", "number", "published", "page_count"]
     list_filter = ["is_published", ("date", DateRangeFilter)]
     date_hierarchy = "date"
@@ -300,6 +321,14 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(page_count=Count("pages"))
+
+    def message_where_seen(self, request, issue):
+        if issue.is_published:
+            self.message_public_url(request, issue.get_absolute_url())
+        else:
+            self.message_user(
+                request, "这一期报纸还没有发布,读者看不到;勾选“已发布”保存后公开。", messages.INFO
+            )
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete of an article's or a notice's issue, and this list, find a day
@@ -359,7 +388,8 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(WhereSeenAdmin):
+    this_item = "这一版"
     form = PageAdminForm
     list_display = ["code", "name", "issue", "order", "has_image", "redaction_flag"]
     list_select_related = ["issue"]
@@ -383,6 +413,13 @@ class PageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
         js = ["js/zone-editor.js"]
+
+    def message_where_seen(self, request, page):
+        if page.issue.is_published:
+            self.message_public_url(request, page.get_absolute_url())
+        else:
+            message = f"{page.issue}的报纸还没有发布,读者看不到这一版。"
+            self.message_user(request, message, messages.INFO)
 
     def get_queryset(self, request):
         # Pages are listed with their issue's date, here and in the autocomplete of a printed

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from notices.models import Notice
-from tests.factories import make_issue, make_page
+from paper.models import Issue
+from tests.factories import make_issue, make_notice, make_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -154,3 +155,44 @@ def test_the_page_list_follows_the_issue_and_the_blocks_follow_the_kind(
     # Position and history are folded away.
     expect(admin.locator("#id_review_note")).to_be_hidden()
     expect(admin.get_by_text("记录", exact=True)).to_be_visible()
+
+
+def read(browser, url):
+    """What a reader sees at ``url``, in a browser of its own (nothing kept by the browser)."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    response = page.goto(url)
+    text = page.locator("main").inner_text() if response.status == 200 else ""
+    context.close()
+    return response.status, text
+
+
+def test_publishing_offers_to_publish_the_issue_and_readers_see_each_save_at_once(
+    admin, browser, live_server, notice_page, page_cache
+):
+    Issue.objects.filter(pk=notice_page.issue_id).update(is_published=False)
+    notice = make_notice(notice_page, status=Notice.Status.DRAFT, items=[{"holder": "毕丽静"}])
+    public_url = live_server.url + notice.get_absolute_url()
+    assert read(browser, public_url)[0] == 404
+
+    admin.goto(f"{live_server.url}/admin/notices/notice/{notice.pk}/change/")
+    admin.locator("#id_status").select_option("published")
+    admin.get_by_role("button", name="保存并继续编辑").click()
+    messages = admin.locator(".messagelist")
+    expect(messages).to_contain_text("2024年12月10日的报纸还没有发布,读者还看不到")
+    admin.get_by_role("button", name="发布2024年12月10日的报纸").click()
+    expect(messages).to_contain_text("已发布 1 期报纸")
+    status, text = read(browser, public_url)
+    assert status == 200 and "毕丽静" in text
+
+    # The reader's copy is the shared cache's: a change behind the admin's back is not seen…
+    Notice.objects.filter(pk=notice.pk).update(text="未经保存的文字")
+    assert "未经保存的文字" not in read(browser, public_url)[1]
+    # …and the admin's save is, on the very next request.
+    admin.goto(f"{live_server.url}/admin/notices/notice/{notice.pk}/change/")
+    admin.locator("#id_text").fill("毕丽晶遗失收据,声明作废。")
+    admin.get_by_label("更正说明").fill("持有人姓名有误")
+    admin.get_by_role("button", name="保存并继续编辑").click()
+    expect(messages).to_contain_text(f"读者现在可以在 {notice.get_absolute_url()} 看到这则公告")
+    status, text = read(browser, public_url)
+    assert "毕丽晶遗失收据" in text and "持有人姓名有误" in text

@@ -309,3 +309,20 @@ def test_quantity_zero_is_refused_in_plain_chinese(editor, page):
     assert "数量至少为 1" in html
     assert "约束" not in html and "lostitem_quantity_at_least_one" not in html
     assert not Notice.objects.exists()
+
+
+def test_bulk_publishing_on_an_unpublished_issue_warns_once_per_issue(editor, page):
+    Issue.objects.filter(pk=page.issue_id).update(is_published=False)
+    notices = [make_notice(page, status=Notice.Status.DRAFT) for _ in range(2)]
+    response = editor.post(
+        "/admin/notices/notice/",
+        {"action": "publish", "_selected_action": [n.pk for n in notices]},
+        follow=True,
+    )
+    shown = messages_of(response)
+    assert shown[0] == "已发布 2 条公告。"
+    assert len(shown) == 2 and "2024年12月10日的报纸还没有发布" in shown[1]
+    assert f'name="_selected_action" value="{page.issue_id}"' in shown[1]
+    for notice in notices:
+        entry = LogEntry.objects.get(object_id=str(notice.pk))
+        assert entry.user == editor.user and entry.get_change_message() == "已发布(批量操作)。"
