@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from notices.models import Notice
 from paper.models import Issue
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import make_issue, make_notice, make_page
 
 pytestmark = [
@@ -104,6 +105,9 @@ def test_an_editor_enters_a_page_of_three_notices_in_a_few_clicks(admin, live_se
         hands.choose("id_items-0-document_type", "身份证", "身份证")
         hands.type(item.get_by_label("号码"), number)
         hands.type(item.get_by_label("开具或发证单位"), "烟台市公安局芝罘分局")
+        if index == 0:
+            ARTIFACTS.mkdir(exist_ok=True)
+            admin.screenshot(path=ARTIFACTS / "admin-notice-entry-desktop.png", full_page=True)
         last = index == len(holders) - 1
         button = "保存" if last else "保存并增加另一个"
         hands.click(admin.get_by_role("button", name=button, exact=True))
