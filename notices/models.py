@@ -3,6 +3,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -137,6 +138,7 @@ class DocumentType(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number_format__in=NumberFormat.values),
                 name="documenttype_number_format_valid",
+                violation_error_message="请从列表中选择号码校验方式。",
             ),
         ]
 
@@ -415,7 +417,9 @@ class Notice(PrintedItem):
             *PrintedItem.Meta.constraints,
             models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+                condition=models.Q(kind__in=NoticeKind.values),
+                name="notice_kind_valid",
+                violation_error_message="请从列表中选择公告类型。",
             ),
         ]
         indexes = [
@@ -651,6 +655,7 @@ class NoticeRevision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=CorrectionKind.values),
                 name="noticerevision_kind_valid",
+                violation_error_message="请从列表中选择更正类型。",
             ),
         ]
 
@@ -706,7 +711,12 @@ class LostItem(models.Model):
     other_identifier = models.CharField(
         "其他标识", max_length=100, blank=True, help_text="船名号、车牌号等,例如 鲁烟渔养67419。"
     )
-    quantity = models.PositiveSmallIntegerField("数量", default=1)
+    quantity = models.PositiveSmallIntegerField(
+        "数量",
+        default=1,
+        validators=[MinValueValidator(1, "数量至少为 1:遗失了几个(张)就填几。")],
+        help_text="遗失了几个(张),费用按数量计算。",
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     objects = LostItemQuerySet.as_manager()
@@ -719,9 +729,12 @@ class LostItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
                 name="lostitem_amount_not_negative",
+                violation_error_message="金额不能为负数。",
             ),
             models.CheckConstraint(
-                condition=models.Q(quantity__gte=1), name="lostitem_quantity_at_least_one"
+                condition=models.Q(quantity__gte=1),
+                name="lostitem_quantity_at_least_one",
+                violation_error_message="数量至少为 1。",
             ),
         ]
 

@@ -232,9 +232,11 @@ class Page(models.Model):
 
     def __str__(self):
         label = f"{self.code} {self.name}".strip()
-        # The issue is shown only when it is already loaded: no query per row in lists.
+        # The issue's date is shown only when it is already loaded: no query per row in lists.
+        # The admin's page choices load it, so that 2024-12-10 A05 公告 cannot pass for
+        # another day's A05.
         if Page.issue.is_cached(self):
-            return f"{self.issue} {label}"
+            return f"{self.issue.date:%Y-%m-%d} {label}"
         return label
 
     def get_absolute_url(self):
@@ -371,6 +373,7 @@ class PrintedItem(Searchable):
             models.CheckConstraint(
                 condition=models.Q(status__in=PrintedStatus.values),
                 name="%(class)s_status_valid",
+                violation_error_message="请从列表中选择状态。",
             ),
         ]
         indexes = [
@@ -468,19 +471,14 @@ class Zone(models.Model):
                 condition=models.Q(left__gte=0, top__gte=0, width__gt=0, height__gt=0)
                 & models.Q(left__lte=1 - models.F("width"), top__lte=1 - models.F("height")),
                 name="%(app_label)s_%(class)s_inside_page",
+                # The one message of a zone that is off the page: the form shows it as is.
+                violation_error_message="热区超出了版面,或宽、高为 0:左 + 宽、上 + 高都不能大于 1,"
+                "宽和高要大于 0。",
             ),
         ]
 
     def __str__(self):
         return f"({self.left}, {self.top}) {self.width}×{self.height}"
-
-    def clean(self):
-        if None in (self.left, self.top, self.width, self.height):
-            return
-        if self.width <= 0 or self.height <= 0:
-            raise ValidationError("热区的宽和高必须大于 0。")
-        if self.left + self.width > 1 or self.top + self.height > 1:
-            raise ValidationError("热区超出了版面:左 + 宽、上 + 高都不能大于 1。")
 
 
 class PageRedaction(Zone):

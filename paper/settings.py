@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "csp",
-    "axes",
+    "paper.apps.AxesConfig",  # django-axes, named in Chinese
     "django_ratelimit",
 ]
 
