@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from paper.admin import PrintedItemAdmin, publishing_actions
+from paper.admin import EditConflictForm, PrintedItemAdmin, publishing_actions
 
 from .models import (
     AdDeskPhone,
@@ -128,7 +128,7 @@ class NoticeRevisionInline(admin.TabularInline):
         return False
 
 
-class NoticeAdminForm(forms.ModelForm):
+class NoticeAdminForm(EditConflictForm):
     correction_kind = forms.ChoiceField(
         label="更正类型",
         choices=CorrectionKind.choices,

@@ -89,6 +89,13 @@ class Issue(models.Model):
     )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
+    imported = models.DateTimeField(
+        "导入时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="最近一次从版面导出文件导入的时间;此后在后台改过的内容,再次导入时不会被悄悄覆盖。",
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -216,6 +223,8 @@ class Page(models.Model):
         editable=False,
         help_text="编辑确认这一版的扫描图已遮盖好的时间;换了文件要重新核对。",
     )
+    # Two editors' forms are told apart by it (paper.admin.EditConflictForm).
+    updated = models.DateTimeField("修改时间", auto_now=True)
 
     objects = PageQuerySet.as_manager()
 
@@ -384,7 +393,9 @@ class PrintedItem(Searchable):
         if self.carries_resident_ids:
             # Printed on a scan nobody has checked (a notice imported after the page's scan
             # was attached): the scan stays off the public pages until an editor covers it.
-            Page.objects.filter(pk=self.page_id).unchecked_scans().update(needs_redaction=True)
+            Page.objects.filter(pk=self.page_id).unchecked_scans().update(
+                needs_redaction=True, updated=timezone.now()
+            )
 
     def clean(self):
         errors = {}
