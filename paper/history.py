@@ -30,6 +30,25 @@ def last_change(obj):
     )
 
 
+def logged(objects):
+    """The ones of ``objects`` the admin's history has any record of."""
+    objects = list(objects)
+    by_type = {}
+    for obj in objects:
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        by_type.setdefault(content_type, set()).add(str(obj.pk))
+    found = set()
+    for content_type, ids in by_type.items():
+        records = LogEntry.objects.filter(content_type=content_type, object_id__in=ids)
+        found |= {(content_type.pk, pk) for pk in records.values_list("object_id", flat=True)}
+    return [
+        obj
+        for obj in objects
+        if (ContentType.objects.get_for_model(obj, for_concrete_model=False).pk, str(obj.pk))
+        in found
+    ]
+
+
 def describe_change(obj):
     """Who changed ``obj`` last, when and what, in words for an editor.
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .fields import TokensField
+from .history import logged
 from .search import SearchQuery, search_fields
 
 SEARCH_FIELDS = ["search_text", "search_numbers", "search_tokens"]
@@ -94,7 +95,8 @@ class Issue(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="最近一次从版面导出文件导入的时间;此后在后台改过的内容,再次导入时不会被悄悄覆盖。",
+        help_text="最近一次从版面导出文件导入的时间;"
+        "此后在后台改过的内容,再次导入时不会被悄悄覆盖。",
     )
 
     objects = IssueQuerySet.as_manager()
@@ -123,6 +125,21 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse("paper:issue-detail", kwargs={"date": self.date})
+
+    def edited_since_import(self):
+        """The issue, its pages and what is printed on them, where changed after the last import.
+
+        Every row is locked until the end of the transaction, so that nobody saves one between
+        this answer and the import that acts on it. Without an import on record (an issue
+        entered by hand, or imported before imports were recorded) the changes are the rows
+        the admin's history has a record of.
+        """
+        rows = [self, *Page.objects.select_for_update().filter(issue=self).order_by("order")]
+        for model in printed_item_models():
+            rows += model._default_manager.select_for_update().filter(issue=self).order_by("id")
+        if self.imported:
+            return [row for row in rows if row.updated > self.imported]
+        return logged(rows)
 
     def get_previous_published(self):
         return Issue.objects.published().filter(date__lt=self.date).order_by("-date").first()
