@@ -142,16 +142,21 @@ class LostItemInline(admin.StackedInline):
     model = LostItem
     formset = LostItemFormSet
     extra = 1
-
-    class Media:
-        # Warnings about a number as it is typed (NoticeAdmin.number_warnings).
-        js = ["js/lost-item-warnings.js"]
     autocomplete_fields = ["document_type"]
     fields = [
         ("holder", "document_type", "document_name"),
         ("number", "issuer", "issued_on"),
         ("amount", "other_identifier", "quantity", "order"),
     ]
+
+    class Media:
+        # Warnings about a number as it is typed (NoticeAdmin.number_warnings); after
+        # django.jQuery, which tells it when the document type's autocomplete changes.
+        js = [
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/jquery.init.js",
+            "js/lost-item-warnings.js",
+        ]
 
 
 class WeddingFormSet(BaseInlineFormSet):
