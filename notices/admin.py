@@ -122,7 +122,9 @@ class LostItemFormSet(BaseInlineFormSet):
         if notice.compose_from_items:
             notice.text = Notice.compose_declaration(items)
         items_changed = self.has_changed()
-        if notice.is_stored_public() and (items_changed or notice.text != stored_text):
+        regenerated = notice.compose_from_items and notice.text != stored_text
+        # A wording typed in is the notice's own form's to check (NoticeAdminForm.clean).
+        if notice.is_stored_public() and (items_changed or regenerated):
             if not notice.correction_note:
                 raise ValidationError(
                     "这则公告已经发布,修改证件条目或刊登文字是更正:请在“更正”中写明更正说明,"
@@ -303,8 +305,7 @@ class NoticeAdmin(PrintedItemAdmin):
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        obj.correction_kind = form.cleaned_data.get("correction_kind") or CorrectionKind.CORRECTION
-        obj.correction_note = form.cleaned_data.get("correction_note", "").strip()
+        # The form has put its correction fields on the notice (NoticeAdminForm.clean).
         super().save_model(request, obj, form, change)
         if obj.compose_from_items:
             self.message_user(request, "已按条目重新生成刊登文字,请核对。", messages.INFO)
@@ -368,7 +369,13 @@ class NoticeAdmin(PrintedItemAdmin):
     def composed_text(self, notice):
         if not notice.pk:
             return "保存后显示。"
-        return notice.compose_text() or "(没有条目)"
+        disagreements = notice.wording_disagreements(list(notice.items.all()))
+        return "\n".join(
+            [
+                notice.compose_text() or "(没有条目)",
+                *(f"与刊登文字不一致:{sentence}。" for sentence in disagreements),
+            ]
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

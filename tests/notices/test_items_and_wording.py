@@ -42,7 +42,11 @@ def edit(editor, notice, **changes):
 
 
 def errors(response):
-    return [str(error) for error in response.context["errors"]]
+    """The form's errors, the inlines' and each field's, as the editor reads them."""
+    found = []
+    for error in response.context["errors"]:
+        found += map(str, error) if isinstance(error, list) else [str(error)]
+    return found
 
 
 def test_an_items_number_changed_without_the_wording_is_refused_naming_the_item(editor, page):
@@ -164,6 +168,17 @@ def test_a_disagreement_saved_before_is_a_warning_when_neither_changes(editor, p
     assert any("的号码“2024009”不在刊登文字中" in message for message in messages)
     notice.refresh_from_db()
     assert notice.order == 3
+    # The change form says so as it opens, beside the wording the items would give.
+    html = editor.get(url).content.decode()
+    assert "与刊登文字不一致:第 1 件证件(张三 · 学生证)的号码“2024009”不在刊登文字中。" in html
+
+
+def test_a_typed_wording_without_a_reason_is_refused_once(editor, page):
+    notice = student_card_notice(page)
+    response = edit(editor, notice, text="张三遗失学生证,编号:2024001,声明作废!")
+    assert errors(response) == [
+        "这条公告已经发布,修改文字要写明更正说明,原文字会保留在更正记录中。"
+    ]
 
 
 def test_a_date_of_issue_after_the_issues_date_is_refused(editor, page):
