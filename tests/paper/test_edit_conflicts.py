@@ -1,13 +1,17 @@
 """Two editors, one form: the second save of a version someone has changed since is refused."""
 
 import datetime
+import threading
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
+from notices.admin import NoticeAdmin
 from notices.models import Notice
 from paper.models import Issue, Page
 from tests.admin_forms import posted_form
@@ -168,3 +172,58 @@ def test_issue_form_carries_the_stamp_once(xiaowang):
     html = xiaowang.get(change_url(issue)).content.decode()
     assert html.count('name="opened_version"') == 1
     assert Issue.objects.get(pk=issue.pk).updated.isoformat() in html
+
+
+def test_the_stamp_is_read_under_a_row_lock(xiaowang, notice):
+    url = change_url(notice)
+    opened = xiaowang.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        xiaowang.post(url, posted_form(opened, order=2))
+    assert any(
+        query["sql"].startswith('SELECT "notices_notice"."updated"')
+        and "FOR UPDATE" in query["sql"]
+        for query in queries
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_saves_at_the_same_moment_the_second_waits_and_is_refused(monkeypatch):
+    """Both forms are checked before either is saved: the lock makes the second wait."""
+    xiaowang, laoli = editor("xiaowang"), editor("laoli")
+    page = make_page(make_issue(date=datetime.date(2024, 12, 10)), code="A05", name="公告")
+    notice = make_notice(page)
+    url = change_url(notice)
+    first, second = xiaowang.get(url), laoli.get(url)
+
+    saving, go_on = threading.Event(), threading.Event()
+    save_model = NoticeAdmin.save_model
+
+    def first_editor_saves_slowly(self, request, obj, form, change):
+        if request.user.username == "xiaowang":
+            saving.set()
+            go_on.wait(10)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(NoticeAdmin, "save_model", first_editor_saves_slowly)
+    responses = {}
+
+    def post(client, data):
+        responses[client] = client.post(url, data)
+        connection.close()
+
+    one = threading.Thread(target=post, args=(xiaowang, posted_form(first, review_note="已核对。")))
+    one.start()
+    assert saving.wait(10)
+    other = threading.Thread(target=post, args=(laoli, posted_form(second, order=7)))
+    other.start()
+    other.join(1.5)
+    assert other.is_alive(), "the second save did not wait for the first"
+    go_on.set()
+    one.join(10)
+    other.join(10)
+
+    assert responses[xiaowang].status_code == 302
+    assert responses[laoli].status_code == 200
+    assert "没有保存:您打开这个表单之后" in responses[laoli].content.decode()
+    notice.refresh_from_db()
+    assert (notice.review_note, notice.order) == ("已核对。", 0)
