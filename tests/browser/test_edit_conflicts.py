@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from notices.models import Notice
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import import_sample_issue
 
 pytestmark = [
@@ -65,6 +66,8 @@ def test_two_editors_save_the_same_notice_and_the_second_is_refused(
     expect(error).to_contain_text("本页与当前版本不同的字段:版内顺序、核对说明")
     # What the second editor typed stays in the page.
     expect(second.locator("#id_order")).to_have_value("9")
+    ARTIFACTS.mkdir(exist_ok=True)
+    second.screenshot(path=ARTIFACTS / "admin-edit-conflict-desktop.png")
 
     with second.context.expect_page() as opened:
         error.get_by_role("link", name="打开当前版本").click()
