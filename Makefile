@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_issue sample/page-export-2024-10-22.txt \
-		--date 2024-10-22 --publish --replace --pages paper/fixtures/sample_pages
+		--date 2024-10-22 --publish --replace --discard-edits --pages paper/fixtures/sample_pages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs with debug off, as in production; the key below exists only for tests.

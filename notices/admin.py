@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import JsonResponse
+from django.urls import path
 
-from paper.admin import DateRangeFilter, PrintedItemAdmin, publishing_actions
+from paper.admin import DateRangeFilter, EditConflictForm, PrintedItemAdmin, publishing_actions
+from paper.text import chinese_date, number_keys
 
 from .models import (
     AdDeskPhone,
@@ -109,8 +112,64 @@ class LostItemFormSet(KindFormSet):
 
     def clean(self):
         super().clean()
-        if self.instance.kind == NoticeKind.LOST and not self.kept_forms():
+        kept = self.kept_forms()
+        if self.instance.kind == NoticeKind.LOST and not kept:
             raise ValidationError("遗失声明至少要录入一件遗失的证件。")
+        if self.instance.kind == NoticeKind.LOST:
+            self.check_dates(kept)
+            self.keep_wording_in_step(kept)
+
+    def check_dates(self, kept):
+        notice = self.instance
+        if not notice.issue_id:
+            return
+        issue_date = notice.issue.date
+        for form in kept:
+            issued_on = form.cleaned_data.get("issued_on")
+            if issued_on and issued_on > issue_date:
+                form.add_error(
+                    "issued_on",
+                    f"开具日期({chinese_date(issued_on)})不能晚于这一期报纸的出版日期"
+                    f"({chinese_date(issue_date)})。",
+                )
+
+    def keep_wording_in_step(self, kept):
+        """The items and the wording say the same; changing a public notice's is a correction.
+
+        Runs after the notice's own form, whose values (wording, correction note, the
+        regenerate box) are on ``self.instance`` already.
+        """
+        notice = self.instance
+        items = [
+            form.instance
+            for _, form in sorted(
+                enumerate(kept), key=lambda pair: (pair[1].cleaned_data.get("order") or 0, pair[0])
+            )
+        ]
+        stored_text = (
+            Notice.objects.filter(pk=notice.pk).values_list("text", flat=True).first()
+            if notice.pk
+            else None
+        )
+        if notice.compose_from_items:
+            notice.text = Notice.compose_declaration(items)
+        items_changed = self.has_changed()
+        regenerated = notice.compose_from_items and notice.text != stored_text
+        # A wording typed in is the notice's own form's to check (NoticeAdminForm.clean).
+        if notice.is_stored_public() and (items_changed or regenerated):
+            if not notice.correction_note:
+                raise ValidationError(
+                    "这则公告已经发布,修改证件条目或刊登文字是更正:请在“更正”中写明更正说明,"
+                    "原来的条目和文字会保留在更正记录中,读者在公告页面上能看到。"
+                )
+            notice.items_corrected = items_changed
+        if items_changed or notice.text != stored_text:
+            disagreements = notice.wording_disagreements(items)
+            if disagreements:
+                raise ValidationError(
+                    [f"刊登文字与证件条目不一致:{sentence}。" for sentence in disagreements]
+                    + ["请勾选“按条目重新生成刊登文字”后保存,或改正刊登文字。"]
+                )
 
 
 class LostItemInline(admin.StackedInline):
@@ -124,6 +183,15 @@ class LostItemInline(admin.StackedInline):
         ("number", "issuer", "issued_on"),
         ("amount", "other_identifier", "quantity", "order"),
     ]
+
+    class Media:
+        # Warnings about a number as it is typed (NoticeAdmin.number_warnings); after
+        # django.jQuery, which tells it when the document type's autocomplete changes.
+        js = [
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/jquery.init.js",
+            "js/lost-item-warnings.js",
+        ]
 
 
 class WeddingFormSet(KindFormSet):
@@ -163,7 +231,7 @@ class NoticeRevisionInline(admin.TabularInline):
         return False
 
 
-class NoticeAdminForm(forms.ModelForm):
+class NoticeAdminForm(EditConflictForm):
     correction_kind = forms.ChoiceField(
         label="更正类型",
         choices=CorrectionKind.choices,
@@ -175,7 +243,14 @@ class NoticeAdminForm(forms.ModelForm):
         label="更正说明",
         max_length=200,
         required=False,
-        help_text="修改已发布公告的文字时必填,读者在公告页面上能看到,例如 持有人姓名有误。",
+        help_text="修改已发布公告的文字或证件条目时必填,读者在公告页面上能看到,"
+        "例如 持有人姓名有误。",
+    )
+    compose_from_items = forms.BooleanField(
+        label="按条目重新生成刊登文字",
+        required=False,
+        help_text="保存时按下面的证件条目重新写出刊登文字,替换上面的文字;"
+        "已发布的公告算作更正,要写更正说明。",
     )
 
     # The admin builds the form's Meta from the fieldsets.
@@ -189,6 +264,12 @@ class NoticeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # The items inline, validated after this form, reads these from the notice.
+        self.instance.correction_kind = (
+            cleaned_data.get("correction_kind") or CorrectionKind.CORRECTION
+        )
+        self.instance.correction_note = cleaned_data.get("correction_note", "").strip()
+        self.instance.compose_from_items = bool(cleaned_data.get("compose_from_items"))
         if (
             self.instance.pk
             and "text" in self.changed_data
@@ -254,7 +335,7 @@ class NoticeAdmin(PrintedItemAdmin):
                 "description": "注销公告、减资公告等其他声明填写;遗失声明和结婚启事不用填。",
             },
         ),
-        ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        ("见报文字", {"fields": ["text", "compose_from_items", "composed_text", "fee"]}),
         ("发布", {"fields": ["status"]}),
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
         ("版面位置", {"fields": ["zones_on_page"], "classes": ["collapse"]}),
@@ -286,12 +367,51 @@ class NoticeAdmin(PrintedItemAdmin):
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        obj.correction_kind = form.cleaned_data.get("correction_kind") or CorrectionKind.CORRECTION
-        obj.correction_note = form.cleaned_data.get("correction_note", "").strip()
+        # The form has put its correction fields on the notice (NoticeAdminForm.clean).
         super().save_model(request, obj, form, change)
+        if obj.compose_from_items:
+            self.message_user(request, "已按条目重新生成刊登文字,请核对。", messages.INFO)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")
+
+    def get_urls(self):
+        warnings = path(
+            "number-warnings/",
+            self.admin_site.admin_view(self.number_warnings),
+            name="notices_notice_number_warnings",
+        )
+        return [warnings, *super().get_urls()]
+
+    def number_warnings(self, request):
+        """What saving would warn about an item's number, as JSON, while the editor types it.
+
+        ``?number=…&document_type=<id>&notice=<id>``: the number's check against its document
+        type, and the earlier notices that declared the same document void.
+        """
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        number = request.GET.get("number", "").strip()
+        document_type = request.GET.get("document_type", "")
+        notice = request.GET.get("notice", "")
+        item = LostItem(
+            number=number,
+            document_type=(
+                DocumentType.objects.filter(pk=document_type).first()
+                if document_type.isdigit()
+                else None
+            ),
+            notice_id=int(notice) if notice.isdigit() else None,
+        )
+        warnings = []
+        if item.document_type and item.number:
+            try:
+                item.number = item.document_type.check_number(item.number)
+            except ValidationError as error:
+                warnings += error.messages
+        item.number_key, item.number_digests = number_keys(item.number)
+        warnings += item.warnings()
+        return JsonResponse({"warnings": warnings})
 
     def get_search_results(self, request, queryset, search_term):
         # The list's filters are applied to ``listed``; what the search adds keeps to them.
@@ -321,7 +441,13 @@ class NoticeAdmin(PrintedItemAdmin):
     def composed_text(self, notice):
         if not notice.pk:
             return "保存后显示。"
-        return notice.compose_text() or "(没有条目)"
+        disagreements = notice.wording_disagreements(list(notice.items.all()))
+        return "\n".join(
+            [
+                notice.compose_text() or "(没有条目)",
+                *(f"与刊登文字不一致:{sentence}。" for sentence in disagreements),
+            ]
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -349,9 +475,17 @@ class NoticeAdmin(PrintedItemAdmin):
                 self.message_user(request, "已按条目生成刊登文字,请核对后再发布。", messages.INFO)
         if updates:
             notice.save()
-        for item in notice.items.select_related("document_type"):
+        items = list(notice.items.select_related("document_type"))
+        for item in items:
             for warning in item.warnings():
                 self.message_user(request, warning, messages.WARNING)
+        for sentence in notice.wording_disagreements(items):
+            self.message_user(
+                request,
+                f"刊登文字与证件条目不一致:{sentence};"
+                "可以勾选“按条目重新生成刊登文字”后再保存一次。",
+                messages.WARNING,
+            )
 
     @admin.action(description="按条目重新生成刊登文字", permissions=["change"])
     def recompose_text(self, request, queryset):

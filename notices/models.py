@@ -25,6 +25,7 @@ from paper.text import (
     chinese_date,
     mask_resident_ids,
     normalize_number,
+    normalize_text,
     number_keys,
     resident_id_digest,
     resident_id_lookup,
@@ -364,6 +365,12 @@ class Notice(PrintedItem):
     # (see NoticeRevision); the admin sets them from its correction fields.
     correction_kind = CorrectionKind.CORRECTION
     correction_note = ""
+    # Set by the admin when the save changes a public notice's items: their earlier state goes
+    # into the same NoticeRevision, so that readers see what the notice declared before.
+    items_corrected = False
+    # Set by the admin's 按条目重新生成刊登文字: the wording is composed from the items the
+    # same save writes (LostItemFormSet does it, before the notice is saved).
+    compose_from_items = False
 
     kind = models.CharField("类型", max_length=10, choices=NoticeKind, default=NoticeKind.LOST)
     # A notice is a public record: its issue and page cannot be deleted from under it.
@@ -456,17 +463,20 @@ class Notice(PrintedItem):
                 )
                 numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
                 self.reference = f"{prefix}{max(numbers, default=0) + 1:03d}"
-            replaced = self.public_wording_replaced()
+            replaced = self.public_record_replaced()
             super().save(*args, **kwargs)
             if replaced:
+                text, items = replaced
                 NoticeRevision.objects.create(
                     notice=self,
-                    text=replaced,
+                    text=text,
+                    items=items,
                     kind=self.correction_kind,
                     note=self.correction_note,
                 )
                 self.correction_kind = CorrectionKind.CORRECTION
                 self.correction_note = ""
+                self.items_corrected = False
 
     def clean(self):
         errors = {}
@@ -516,8 +526,12 @@ class Notice(PrintedItem):
     def zone_phrases(self):
         return self.text[:PHRASE_LENGTH], [self.text]
 
-    def public_wording_replaced(self):
-        """The stored wording if readers can see it and this save changes it, else None."""
+    def public_record_replaced(self):
+        """(wording, items) as readers see them, if this save replaces them, else None.
+
+        The items are recorded only when ``items_corrected`` says they change (before the
+        admin saves its items inline, so the stored ones are still the earlier ones).
+        """
         if self._state.adding:
             return None
         stored = (
@@ -526,7 +540,28 @@ class Notice(PrintedItem):
             .values_list("text", flat=True)
             .first()
         )
-        return stored if stored and stored != self.text else None
+        if not stored or (stored == self.text and not self.items_corrected):
+            return None
+        items = [item.record() for item in self.items.all()] if self.items_corrected else []
+        return stored, items
+
+    def is_stored_public(self):
+        """Whether readers can see the notice as stored (whatever this instance now holds)."""
+        return bool(self.pk) and Notice.objects.published().filter(pk=self.pk).exists()
+
+    def wording_disagreements(self, items):
+        """A sentence for each of ``items`` whose holder or number the wording does not say."""
+        if self.kind != NoticeKind.LOST or not self.text.strip():
+            return []
+        found = []
+        for position, item in enumerate(items, start=1):
+            missing = item.missing_from(self.text)
+            if missing:
+                found.append(
+                    f"第 {position} 件证件({item.holder} · {item.name})的"
+                    f"{'和'.join(missing)}不在刊登文字中"
+                )
+        return found
 
     def wordings(self):
         """Every wording readers have seen, oldest first, the current one last.
@@ -644,6 +679,13 @@ class NoticeRevision(models.Model):
         "录入更正:网上文字与报纸不符,改正后的文字才是见报文字。",
     )
     note = models.CharField("更正说明", max_length=200, blank=True)
+    items = models.JSONField(
+        "更正前的条目",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="更正改动了遗失证件条目时,更正前的条目(LostItem.record())。",
+    )
     replaced = models.DateTimeField("更正时间", default=timezone.now, editable=False)
 
     class Meta:
@@ -664,6 +706,27 @@ class NoticeRevision(models.Model):
 
     def public_text(self):
         return mask_resident_ids(self.text)
+
+    def public_items(self):
+        """The items before the correction, a line each, as readers see items: IDs masked."""
+        lines = []
+        for item in self.items:
+            parts = [item["holder"], item["document"]]
+            if item["number"]:
+                parts.append(f"号码 {mask_resident_ids(item['number'])}")
+            if item["issuer"]:
+                parts.append(item["issuer"])
+            if item["issued_on"]:
+                issued_on = datetime.date.fromisoformat(item["issued_on"])
+                parts.append(f"开具日期 {chinese_date(issued_on)}")
+            if item["amount"]:
+                parts.append(f"金额 {item['amount']}元")
+            if item["other_identifier"]:
+                parts.append(item["other_identifier"])
+            if item["quantity"] != 1:
+                parts.append(f"数量 {item['quantity']}")
+            lines.append(mask_resident_ids(" · ".join(part for part in parts if part)))
+        return lines
 
 
 class NoticeZone(Zone):
@@ -768,6 +831,32 @@ class LostItem(models.Model):
     def masked_number(self):
         return mask_resident_ids(self.number)
 
+    def missing_from(self, text):
+        """What of this item ``text`` does not say: 持有人“张三”, 号码 2024007.
+
+        Compared as searches compare (full- and half-width alike, case and spaces ignored).
+        """
+        said = comparable(text)
+        missing = []
+        if self.holder and comparable(self.holder) not in said:
+            missing.append(f"持有人“{self.holder}”")
+        if self.number and comparable(self.number) not in said:
+            missing.append(f"号码“{self.number}”")
+        return missing
+
+    def record(self):
+        """The item as a correction keeps it (NoticeRevision.items): what readers were shown."""
+        return {
+            "holder": self.holder,
+            "document": self.name,
+            "number": self.number,
+            "issuer": self.issuer,
+            "issued_on": self.issued_on.isoformat() if self.issued_on else "",
+            "amount": f"{self.amount.normalize():f}" if self.amount is not None else "",
+            "other_identifier": self.other_identifier,
+            "quantity": self.quantity,
+        }
+
     def warnings(self):
         """What an editor should look at without being stopped: odd numbers, earlier notices."""
         found = []
@@ -790,6 +879,9 @@ class LostItem(models.Model):
                 if self.number_digests
                 else {"items__number_key": self.number_key}
             )
+            # The same number on another kind of document (a hospital's receipt, a dealer's
+            # invoice) is another document.
+            same["items__document_type"] = self.document_type
             earlier = (
                 Notice.objects.published()
                 .filter(**same)
@@ -799,7 +891,7 @@ class LostItem(models.Model):
             )
             if earlier:
                 found.append(
-                    f"号码 {self.number} 已在{chinese_date(earlier.pub_date)}的公告"
+                    f"{self.name}号码 {self.number} 已在{chinese_date(earlier.pub_date)}的公告"
                     f" {earlier.reference} 中声明作废。"
                 )
         return found
@@ -875,6 +967,11 @@ class WeddingDetails(models.Model):
             f"【{lunar_date(self.wedding_date)}】新郎{self.groom}与新娘{self.bride}"
             f"于公历{chinese_date(self.wedding_date)}正式结为夫妇。{self.message}"
         )
+
+
+def comparable(text):
+    """``text`` as an item and its wording are compared: normalised, without spaces."""
+    return "".join(normalize_text(text).split())
 
 
 def lunar_date(value: datetime.date):

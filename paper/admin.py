@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.middleware.csrf import get_token
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from .history import describe_change
 from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
@@ -95,6 +97,79 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=
     return render_to_string("admin/page_zones.html", context)
 
 
+class EditConflictForm(forms.ModelForm):
+    """A change form that refuses to save over a change made after it was opened.
+
+    It carries the object's ``updated`` stamp as it was when the form was opened. Saving reads
+    the stored stamp under a row lock (the admin saves in a transaction, so a save running at
+    the same moment waits for this one), and if another editor, an action or an import has
+    changed the object since, nothing is written: the editor is told who changed what and
+    when, and gets a link to the current version, with what they typed still in the form.
+    A form posted without the stamp (a script, not the admin's page) is not checked.
+    """
+
+    opened_version = forms.CharField(label="打开时的版本", widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.updated.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened = cleaned_data.get("opened_version")
+        if self.instance.pk and opened:
+            self.check_unchanged_since(opened)
+        return cleaned_data
+
+    def check_unchanged_since(self, opened):
+        model = type(self.instance)
+        current = (
+            model._base_manager.select_for_update(of=("self",))
+            .filter(pk=self.instance.pk)
+            .values_list("updated", flat=True)
+            .first()
+        )
+        try:
+            unchanged = current == datetime.datetime.fromisoformat(opened)
+        except ValueError:
+            unchanged = False
+        if unchanged or current is None:
+            return
+        stored = model._base_manager.get(pk=self.instance.pk)
+        differing = [
+            str(self.fields[name].label)
+            for name in self.changed_data
+            if name != "opened_version" and name in self.fields
+        ]
+        meta = model._meta
+        self.add_error(
+            None,
+            format_html(
+                "没有保存:您打开这个表单之后,{}“{}”有了改动:{}。为了不覆盖这次改动,"
+                '请<a href="{}" target="_blank">打开当前版本</a>,'
+                "对照本页您填写的内容,在当前版本上重新修改后保存。{}",
+                meta.verbose_name,
+                stored,
+                describe_change(stored),
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[stored.pk]),
+                f"本页与当前版本不同的字段:{'、'.join(differing)}。" if differing else "",
+            ),
+        )
+
+
+class EditConflictAdmin(admin.ModelAdmin):
+    """The admin of a model with an ``updated`` stamp whose change form must not lose updates."""
+
+    form = EditConflictForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or "opened_version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["opened_version"], "classes": ["hidden"]})]
+
+
 def publishing_actions(noun, measure):
     """The admin actions 发布所选… and 撤回所选…, for a model with publish() and unpublish().
 
@@ -136,7 +211,7 @@ def publishing_actions(noun, measure):
     return [publish, unpublish]
 
 
-class WhereSeenAdmin(admin.ModelAdmin):
+class WhereSeenAdmin(EditConflictAdmin):
     """After an add or a change, a message says where readers see what was saved, or why
     they do not yet (``message_where_seen``): an edit is public on the next request (the
     page cache is purged on commit, paper.caching)."""
@@ -353,7 +428,7 @@ class PageRedactionInline(admin.TabularInline):
     fields = ["left", "top", "width", "height"]
 
 
-class PageAdminForm(forms.ModelForm):
+class PageAdminForm(EditConflictForm):
     upload = forms.FileField(label="上传版面文件", required=False)
 
     class Meta:

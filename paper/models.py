@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .fields import TokensField
+from .history import logged
 from .links import path_to
 from .search import SearchQuery, search_fields
 
@@ -90,6 +91,14 @@ class Issue(models.Model):
     )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
+    imported = models.DateTimeField(
+        "导入时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="最近一次从版面导出文件导入的时间;"
+        "此后在后台改过的内容,再次导入时不会被悄悄覆盖。",
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -119,6 +128,21 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return path_to("paper:issue-detail", date=self.date)
+
+    def edited_since_import(self):
+        """The issue, its pages and what is printed on them, where changed after the last import.
+
+        Every row is locked until the end of the transaction, so that nobody saves one between
+        this answer and the import that acts on it. Without an import on record (an issue
+        entered by hand, or imported before imports were recorded) the changes are the rows
+        the admin's history has a record of.
+        """
+        rows = [self, *Page.objects.select_for_update().filter(issue=self).order_by("order")]
+        for model in printed_item_models():
+            rows += model._default_manager.select_for_update().filter(issue=self).order_by("id")
+        if self.imported:
+            return [row for row in rows if row.updated > self.imported]
+        return logged(rows)
 
     def get_previous_published(self):
         return Issue.objects.published().filter(date__lt=self.date).order_by("-date").first()
@@ -219,6 +243,8 @@ class Page(models.Model):
         editable=False,
         help_text="编辑确认这一版的扫描图已遮盖好的时间;换了文件要重新核对。",
     )
+    # Two editors' forms are told apart by it (paper.admin.EditConflictForm).
+    updated = models.DateTimeField("修改时间", auto_now=True)
 
     objects = PageQuerySet.as_manager()
 
@@ -390,7 +416,9 @@ class PrintedItem(Searchable):
         if self.carries_resident_ids:
             # Printed on a scan nobody has checked (a notice imported after the page's scan
             # was attached): the scan stays off the public pages until an editor covers it.
-            Page.objects.filter(pk=self.page_id).unchecked_scans().update(needs_redaction=True)
+            Page.objects.filter(pk=self.page_id).unchecked_scans().update(
+                needs_redaction=True, updated=timezone.now()
+            )
 
     def clean(self):
         errors = {}

@@ -9,7 +9,9 @@ import contextlib
 from dataclasses import dataclass, field
 
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 
+from paper.history import describe_change
 from paper.models import Issue, Page, PrintedStatus
 from paper.page_files import attach_page_files
 from paper.page_rendering import PageFileError
@@ -26,6 +28,8 @@ class ImportResult:
     issue: Issue
     replaced: bool
     dry_run: bool
+    # What editors changed since the last import, replaced by the file (--discard-edits).
+    discarded: list = field(default_factory=list)
     pages: list = field(default_factory=list)
     page_files: list = field(default_factory=list)  # (Page, file path, zones found)
 
@@ -55,11 +59,22 @@ def review_note(problems, repairs=()):
 
 
 def write_issue(
-    export, date, *, number=None, publish=False, replace=False, dry_run=False, pages_dir=None
+    export,
+    date,
+    *,
+    number=None,
+    publish=False,
+    replace=False,
+    discard_edits=False,
+    dry_run=False,
+    pages_dir=None,
 ):
     """Store ``export`` as the issue of ``date``; all or nothing. Returns an ImportResult.
 
-    An existing issue is an error unless ``replace``. Everything is a draft unless ``publish``;
+    An existing issue is an error unless ``replace``; so is replacing one that editors have
+    changed since it was last imported (their corrections would be lost without a word),
+    unless ``discard_edits``: the error names each change, who made it and when. Everything
+    is a draft unless ``publish``;
     what needs an editor's review stays a draft even then. ``dry_run`` rolls everything back.
     ``pages_dir`` holds the pages as printed (A01.pdf …), attached last: a bad file undoes the
     whole import, and no file is stored before every one has been checked.
@@ -71,8 +86,11 @@ def write_issue(
                 f"{chinese_date(date)}的报纸已经存在;要用这个文件替换它,请加 --replace"
             )
         replaced = issue is not None
+        edits = issue.edited_since_import() if issue else []
+        if edits and not discard_edits:
+            raise ExportError(edits_message(issue, edits))
         issue = issue or Issue(date=date)
-        result = ImportResult(issue=issue, replaced=replaced, dry_run=dry_run)
+        result = ImportResult(issue=issue, replaced=replaced, dry_run=dry_run, discarded=edits)
         if number is not None:
             issue.number = number
         issue.is_published = publish
@@ -88,9 +106,31 @@ def write_issue(
                 result.page_files = attach_page_files(issue, pages_dir, dry_run=dry_run)
             except PageFileError as error:
                 raise ExportError(str(error)) from error
+        # After every write above, so that the rows this import wrote are not edits since it.
+        issue.imported = timezone.now()
+        issue.save(update_fields=["imported"])
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def describe_edit(obj):
+    """One change an import would replace: 公告“遗失声明 YT20241022-002”:小王于…修改(…)."""
+    return f"{obj._meta.verbose_name}“{obj}”:{describe_change(obj)}"
+
+
+def edits_message(issue, edits, shown=10):
+    listed = ";".join(describe_edit(obj) for obj in edits[:shown])
+    more = f"等 {len(edits)} 处" if len(edits) > shown else ""
+    since = (
+        f"{chinese_date(issue.date)}的报纸在上次导入之后有 {len(edits)} 处修改"
+        if issue.imported
+        else f"{chinese_date(issue.date)}的报纸没有导入记录,有 {len(edits)} 处在后台录入或修改"
+    )
+    return (
+        f"{since},替换会覆盖它们:{listed}{more}。"
+        "请先把这些修改改进导出文件;确认要放弃它们、按文件替换,请加 --discard-edits"
+    )
 
 
 def _write_pages(issue, parsed_pages):

@@ -32,13 +32,18 @@ def test_editor_corrects_a_published_notice_and_readers_see_the_trail(
     admin.get_by_label("密码").fill("pw-for-tests-only")
     admin.get_by_role("button", name="登录").click()
 
-    for wrong, right, reason in [
-        ("毕丽静", "毕丽晶", "持有人姓名有误"),
-        ("0001715", "0001751", "票号有误"),
+    # The first time the wording and the item, the second the item and a regenerated wording.
+    for wrong, right, field, reason in [
+        ("毕丽静", "毕丽晶", "holder", "持有人姓名有误"),
+        ("0001715", "0001751", "number", "票号有误"),
     ]:
-        admin.locator("#id_text").fill(
-            admin.locator("#id_text").input_value().replace(wrong, right)
-        )
+        item = admin.locator(f"#id_items-0-{field}")
+        item.fill(item.input_value().replace(wrong, right))
+        text = admin.locator("#id_text")
+        if field == "holder":
+            text.fill(text.input_value().replace(wrong, right))
+        else:
+            admin.get_by_label("按条目重新生成刊登文字").check()
         admin.get_by_label("更正说明").fill(reason)
         admin.get_by_role("button", name="保存并继续编辑").click()
         expect(admin.locator(".messagelist")).to_contain_text("成功")
@@ -54,6 +59,13 @@ def test_editor_corrects_a_published_notice_and_readers_see_the_trail(
     expect(earlier.first).to_have_text(printed)
     expect(page.locator(".notice-history")).to_contain_text("持有人姓名有误")
     expect(page.locator(".notice-history")).to_contain_text("票号有误")
+    # The items as they were before each correction, under the wording they went with.
+    expect(page.locator(".notice-earlier-items").first).to_contain_text(
+        "毕丽静 · 置换保证金收款收据"
+    )
+    expect(page.locator(".notice-earlier-items").last).to_contain_text("毕丽晶")
+    expect(page.locator(".notice-earlier-items").last).to_contain_text("0001715")
+    expect(page.locator(".notice-items")).to_contain_text("0001751")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("notice-corrected")
 

@@ -119,3 +119,36 @@ def _artifact(name):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_items_inline_warns_of_an_earlier_notice_before_saving(browser, live_server, archive):
+    """The warning comes as the editor types, for the same number of the same kind of document."""
+    User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
+    page.goto(live_server.url + "/admin/login/?next=/admin/notices/notice/add/")
+    page.get_by_label("用户名").fill("editor")
+    page.get_by_label("密码").fill("pw-for-tests-only")
+    page.get_by_role("button", name="登录").click()
+
+    item = page.locator("#items-0")
+    choose(page, "id_items-0-document_type", "学生证", "学生证")
+    item.get_by_label("号码").fill("0001715")
+    page.wait_for_timeout(1000)
+    expect(page.locator("#items-0-number-warnings")).to_have_count(0)
+
+    choose(page, "id_items-0-document_type", "收据", "收据")
+    warning = page.locator("#items-0-number-warnings")
+    expect(warning).to_contain_text("收据号码 0001715 已在2024年10月22日的公告")
+    item.get_by_label("号码").fill("0001716")
+    expect(warning).to_have_count(0)
+    assert Notice.objects.count() == Notice.objects.filter(issue__date="2024-10-22").count()
+    assert violations == []
+    context.close()

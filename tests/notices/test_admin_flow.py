@@ -166,7 +166,8 @@ def test_edits_to_a_draft_are_logged_with_the_fields_chinese_names(editor, page)
     data = lost_notice_form(
         page,
         [{"id": item.pk, "notice": notice.pk, "holder": "张山", "document_type": doc("收据")}],
-        text=notice.text + "特此声明。",
+        # The wording follows the holder: items and wording are kept in step.
+        text=notice.text.replace("张三", "张山"),
         fee=notice.fee,
         **{"items-INITIAL_FORMS": 1},
     )
@@ -247,7 +248,16 @@ def test_the_message_after_a_save_links_to_the_public_page(editor, page):
     response = editor.get(f"/admin/notices/notice/{draft.pk}/change/")
     data["status"] = "draft"
     item = draft.items.get()
-    data.update({"items-0-id": item.pk, "items-0-notice": draft.pk, "text": draft.text})
+    data.update(
+        {
+            "items-0-id": item.pk,
+            "items-0-notice": draft.pk,
+            "items-0-holder": item.holder,
+            "items-0-number": item.number,
+            "items-0-document_type": item.document_type_id,
+            "text": draft.text,
+        }
+    )
     response = editor.post(f"/admin/notices/notice/{draft.pk}/change/", data, follow=True)
     assert "这则公告还是草稿,读者看不到" in " ".join(messages_of(response))
 

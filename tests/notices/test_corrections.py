@@ -83,10 +83,10 @@ def change_form(notice, **fields):
     return data
 
 
-def correct(editor, notice, text, note, kind=CorrectionKind.CORRECTION):
+def correct(editor, notice, text, note, kind=CorrectionKind.CORRECTION, **fields):
     response = editor.post(
         f"/admin/notices/notice/{notice.pk}/change/",
-        change_form(notice, text=text, correction_note=note, correction_kind=kind),
+        change_form(notice, text=text, correction_note=note, correction_kind=kind, **fields),
     )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     notice.refresh_from_db()
@@ -107,7 +107,7 @@ def test_a_notice_corrected_twice_shows_both_earlier_wordings_and_the_proof_the_
     Notice.objects.filter(pk=notice.pk).update(text=PRINTED)
     notice.refresh_from_db()
     correct(editor, notice, FIRST_FIX, "持有人姓名有误")
-    correct(editor, notice, SECOND_FIX, "证件编号有误")
+    correct(editor, notice, SECOND_FIX, "证件编号有误", **{"items-0-number": "2024007"})
     set_correction_times(notice, beijing(2024, 10, 23, 9, 5), beijing(2024, 10, 25, 16, 40))
 
     assert notice.text == SECOND_FIX
@@ -152,7 +152,7 @@ def test_a_transcription_fix_makes_the_new_wording_the_printed_one(client, edito
     assert FIRST_FIX in proof and PRINTED not in proof
 
     # A correction after that leaves the printed wording where the fix put it.
-    correct(editor, notice, SECOND_FIX, "证件编号有误")
+    correct(editor, notice, SECOND_FIX, "证件编号有误", **{"items-0-number": "2024007"})
     proof = client.get(notice.get_proof_url()).content.decode()
     assert FIRST_FIX in proof and SECOND_FIX not in proof
     assert "更正后的文字" in client.get(notice.get_absolute_url()).content.decode()

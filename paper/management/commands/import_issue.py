@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paper.importing import ExportError, parse_export, read_export
 from paper.importing.report import format_report
-from paper.importing.writing import write_issue
+from paper.importing.writing import describe_edit, write_issue
 from paper.models import page_code_validator
 
 PAGE_OPTION = re.compile(r"(?P<code>\S+)(?:\s+(?P<name>.+))?")
@@ -38,6 +38,12 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="导入后即发布(待核对的内容仍为草稿)"
         )
         parser.add_argument("--replace", action="store_true", help="替换这一天已有的报纸")
+        parser.add_argument(
+            "--discard-edits",
+            action="store_true",
+            help="与 --replace 一起用:上次导入之后编辑在后台做的修改也按文件覆盖"
+            "(不加时有这样的修改就不替换,并列出修改)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="只报告,不写入数据库")
         parser.add_argument(
             "--pages", metavar="DIR", help="版面文件所在目录(A01.pdf、A02.png …),按版号附上"
@@ -58,6 +64,7 @@ class Command(BaseCommand):
                 number=number,
                 publish=options["publish"],
                 replace=options["replace"],
+                discard_edits=options["discard_edits"],
                 dry_run=options["dry_run"],
                 pages_dir=options["pages"],
             )
@@ -65,6 +72,8 @@ class Command(BaseCommand):
             where = f"{path}:{error.line}" if error.line else path
             raise CommandError(f"{where}: {error.message}") from error
         if options["verbosity"] >= 1:
+            for obj in result.discarded:
+                self.stdout.write(self.style.WARNING(f"已按文件覆盖:{describe_edit(obj)}"))
             for line in format_report(export, result, path):
                 self.stdout.write(line)
             for page, file_path, zones in result.page_files:
