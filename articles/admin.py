@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from paper.admin import DateRangeFilter, PrintedItemAdmin, publishing_actions
+from paper.admin import DateRangeFilter, IssueDayFilter, PrintedItemAdmin, publishing_actions
 
 from .models import Article, ArticleZone
 
@@ -19,9 +19,8 @@ class ArticleAdmin(PrintedItemAdmin):
     list_filter = [
         "status",
         "needs_review",
+        ("pub_date", IssueDayFilter),
         ("pub_date", DateRangeFilter),
-        ("page__code", admin.AllValuesFieldListFilter),
-        ("source", admin.AllValuesFieldListFilter),
     ]
     search_fields = ["headline", "kicker", "subheadline", "byline"]
     readonly_fields = ["pub_date", "created", "updated", "zones_on_page"]

@@ -6,7 +6,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.urls import path
 
-from paper.admin import DateRangeFilter, EditConflictForm, PrintedItemAdmin, publishing_actions
+from paper.admin import (
+    DateRangeFilter,
+    EditConflictForm,
+    IssueDayFilter,
+    PrintedItemAdmin,
+    publishing_actions,
+)
 from paper.text import chinese_date, number_keys
 
 from .models import (
@@ -308,10 +314,11 @@ class NoticeAdmin(PrintedItemAdmin):
         "kind",
         "status",
         "needs_review",
+        ("pub_date", IssueDayFilter),
         ("pub_date", DateRangeFilter),
         "items__document_type",
     ]
-    # An issue's notices in page order: pick its day in the date hierarchy.
+    # An issue's notices in page order: pick its day under 出版日期.
     ordering = ["-pub_date", "page__order", "order", "id"]
     search_fields = ["reference", "items__holder", "items__number", "announcer", "text"]
     readonly_fields = [

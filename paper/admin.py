@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Func, OuterRef, Subquery
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -21,6 +21,7 @@ from .history import describe_change
 from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
+from .pagination import ArchivePaginator
 
 
 def yes_no(value):
@@ -61,6 +62,67 @@ class DateRangeFilter(admin.FieldListFilter):
             "hidden": [(k, v) for k, v in changelist.params.items() if k not in mine],
             "clear_url": changelist.get_query_string(remove=[self.lookup_from, self.lookup_to]),
         }
+
+
+class IssueDayFilter(admin.FieldListFilter):
+    """出版日期 by year, then month, then day, from the days the paper came out.
+
+    Django's date hierarchy asks the list itself (MIN, MAX and DISTINCT over a million
+    articles: 0.3 s, and 1.3 s each within a search); the days of issue are 11,000 rows of
+    their own. The parameters are the hierarchy's (pub_date__year=2024&pub_date__month=10).
+    """
+
+    parts = ("year", "month", "day")
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.names = {part: f"{field_path}__{part}" for part in self.parts}
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "出版日期"
+
+    def expected_parameters(self):
+        return list(self.names.values())
+
+    def chosen(self):
+        """The year, month and day chosen, as numbers, each only with the ones before it."""
+        values = []
+        for part in self.parts:
+            given = self.used_parameters.get(self.names[part])
+            if isinstance(given, list):  # Django gives each parameter's values as a list
+                given = given[-1] if given else None
+            try:
+                values.append(int(given))
+            except (TypeError, ValueError):
+                break
+        return values
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        names = list(self.names.values())
+        # The values listed are the next part's, or the day's beside a chosen day.
+        listed = min(len(chosen), len(self.parts) - 1)
+
+        def link(values):
+            keep = dict(zip(names, map(str, values), strict=False))
+            return changelist.get_query_string(keep, remove=names[len(values) :])
+
+        yield {"selected": not chosen, "query_string": link([]), "display": "全部"}
+        for depth in range(listed):
+            yield {
+                "selected": depth == len(chosen) - 1,
+                "query_string": link(chosen[: depth + 1]),
+                "display": f"{chosen[depth]}{'年月日'[depth]}",
+            }
+        part = self.parts[listed]
+        days = Issue.objects.filter(
+            **{f"date__{p}": v for p, v in zip(self.parts, chosen[:listed], strict=False)}
+        )
+        for day in days.dates("date", part, order="DESC"):
+            value = getattr(day, part)
+            yield {
+                "selected": chosen[listed:] == [value],
+                "query_string": link([*chosen[:listed], value]),
+                "display": f"{value}{'年月日'[listed]}",
+            }
 
 
 def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=""):
@@ -247,8 +309,11 @@ class PrintedItemAdmin(WhereSeenAdmin):
     this_item = ""
     kept_on_add_another = ["issue", "page"]
     list_select_related = ["page"]
-    date_hierarchy = "pub_date"
     autocomplete_fields = ["issue", "page"]
+    # A million articles: the count is estimated where counting would take long (as the public
+    # lists do), and no second count of the whole table is made for 共 N 条.
+    paginator = ArchivePaginator
+    show_full_result_count = False
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
@@ -386,8 +451,7 @@ class PageInline(admin.TabularInline):
 class IssueAdmin(WhereSeenAdmin):
     this_item = "这一期报纸"
     list_display = ["date", "number", "published", "page_count"]
-    list_filter = ["is_published", ("date", DateRangeFilter)]
-    date_hierarchy = "date"
+    list_filter = ["is_published", ("date", IssueDayFilter), ("date", DateRangeFilter)]
     ordering = ["-date"]
     search_fields = ["date", "number"]
     inlines = [PageInline]
@@ -395,7 +459,15 @@ class IssueAdmin(WhereSeenAdmin):
     actions = publishing_actions("报纸", "期")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(page_count=Count("pages"))
+        # Counted for the listed issues only: a GROUP BY joined every page of thirty years.
+        pages = Page.objects.filter(issue=OuterRef("pk")).order_by().values("issue")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                page_count=Subquery(pages.annotate(n=Func("id", function="COUNT")).values("n"))
+            )
+        )
 
     def message_where_seen(self, request, issue):
         if issue.is_published:
@@ -468,9 +540,14 @@ class PageAdmin(WhereSeenAdmin):
     form = PageAdminForm
     list_display = ["code", "name", "issue", "order", "has_image", "redaction_flag"]
     list_select_related = ["issue"]
-    list_filter = ["needs_redaction", "issue__is_published", ("issue__date", DateRangeFilter)]
-    date_hierarchy = "issue__date"
+    list_filter = [
+        "needs_redaction",
+        "issue__is_published",
+        ("issue__date", IssueDayFilter),
+        ("issue__date", DateRangeFilter),
+    ]
     search_fields = ["code", "name", "issue__date"]
+    show_full_result_count = False
     autocomplete_fields = ["issue"]
     ordering = ["-issue__date", "order"]
     readonly_fields = ["stored_file", "public_file_link", "redaction_checked", "zones_on_page"]

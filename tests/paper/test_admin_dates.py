@@ -60,3 +60,36 @@ def test_lists_filter_a_range_of_dates(editor, url):
     assert len(response.context["cl"].result_list) == 2
     # Django's 今天 / 过去7天 are gone.
     assert "过去7天" not in html
+
+
+def test_the_lists_pick_a_day_by_year_month_and_day_from_the_days_of_issue(admin_client):
+    """出版日期 asks the issues, not a million articles (Django's date hierarchy reads the list:
+    MIN, MAX and DISTINCT over it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_article, make_issue, make_page
+
+    for day in (
+        datetime.date(2023, 5, 4),
+        datetime.date(2024, 10, 21),
+        datetime.date(2024, 10, 22),
+    ):
+        make_article(make_page(make_issue(date=day)), headline=f"{day:%m月%d日}的新闻")
+    with CaptureQueriesContext(connection) as captured:
+        html = admin_client.get("/admin/articles/article/").content.decode()
+    assert "2023年" in html and "2024年" in html
+    scans = [
+        q["sql"]
+        for q in captured
+        if "articles_article" in q["sql"] and ("DISTINCT" in q["sql"] or "MIN(" in q["sql"])
+    ]
+    assert scans == []
+    html = admin_client.get("/admin/articles/article/", {"pub_date__year": 2024}).content.decode()
+    assert "10月" in html and "5月" not in html
+    listed = admin_client.get(
+        "/admin/articles/article/",
+        {"pub_date__year": 2024, "pub_date__month": 10, "pub_date__day": 22},
+    )
+    assert [a.headline for a in listed.context["cl"].result_list] == ["10月22日的新闻"]
+    assert "21日" in listed.content.decode()
