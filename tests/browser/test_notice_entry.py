@@ -190,13 +190,15 @@ def test_publishing_offers_to_publish_the_issue_and_readers_see_each_save_at_onc
     assert status == 200 and "毕丽静" in text
 
     # The reader's copy is the shared cache's: a change behind the admin's back is not seen…
+    wording = notice.text
     Notice.objects.filter(pk=notice.pk).update(text="未经保存的文字")
     assert "未经保存的文字" not in read(browser, public_url)[1]
     # …and the admin's save is, on the very next request.
     admin.goto(f"{live_server.url}/admin/notices/notice/{notice.pk}/change/")
-    admin.locator("#id_text").fill("毕丽晶遗失收据,声明作废。")
-    admin.get_by_label("更正说明").fill("持有人姓名有误")
+    # (The wording keeps the item's holder and number: items and wording stay in step.)
+    admin.locator("#id_text").fill(wording + "特此更正。")
+    admin.get_by_label("更正说明").fill("补登更正")
     admin.get_by_role("button", name="保存并继续编辑").click()
     expect(messages).to_contain_text(f"读者现在可以在 {notice.get_absolute_url()} 看到这则公告")
     status, text = read(browser, public_url)
-    assert "毕丽晶遗失收据" in text and "持有人姓名有误" in text
+    assert "特此更正。" in text and "补登更正" in text
