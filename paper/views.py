@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.static import serve
 
@@ -164,6 +165,13 @@ def page_pdf(request, date, code):
     response = FileResponse(file, content_type="application/pdf")
     response["Content-Disposition"] = page.pdf_content_disposition()
     return response
+
+
+@cache_control(max_age=86400)
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever a page links: the icon in static/
+    under its hashed name, so that the redirect may be kept for a day and the icon for a year."""
+    return redirect(static("favicon.ico"))
 
 
 def media(request, path):
