@@ -17,7 +17,7 @@ class NoticeListView(FilteredListMixin, FilterView):
     template_name = "notices/notice_list.html"
 
     def get_queryset(self):
-        return Notice.objects.published().for_list()
+        return Notice.objects.published().for_list().with_titles()
 
 
 def notice_detail(request, pk):

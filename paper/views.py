@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.static import serve
 
 from articles.models import Article
-from notices.models import Notice
+from notices.models import Notice, prefetch_titles
 
 from . import context_processors
 from .forms import DateJumpForm, SearchForm
@@ -30,7 +30,7 @@ def pages_with_contents(issue):
         ),
         Prefetch(
             "notices",
-            queryset=Notice.objects.published().order_by("order", "id"),
+            queryset=Notice.objects.published().with_titles().order_by("order", "id"),
             to_attr="published_notices",
         ),
     )
@@ -43,7 +43,10 @@ def home(request):
         "issue": issue,
         "pages": pages_with_contents(issue) if issue else [],
         "previous_issue": issue.get_previous_published() if issue else None,
-        "notices": Notice.objects.published().for_list().order_by("-pub_date", "-id")[:5],
+        "notices": Notice.objects.published()
+        .for_list()
+        .with_titles()
+        .order_by("-pub_date", "-id")[:5],
     }
     return render(request, "paper/home.html", context)
 
@@ -99,7 +102,10 @@ def page_detail(request, date, code):
         "page": page,
         "pages": pages,
         "articles": page.articles.published().prefetch_related("zones").order_by("order", "id"),
-        "notices": page.notices.published().prefetch_related("zones").order_by("order", "id"),
+        "notices": page.notices.published()
+        .with_titles()
+        .prefetch_related("zones")
+        .order_by("order", "id"),
         "previous_page": pages[position - 1] if position > 0 else None,
         "next_page": pages[position + 1] if position + 1 < len(pages) else None,
     }
@@ -131,12 +137,17 @@ def search(request):
             date_to=data["date_to"],
             order=data["sort"] or "newest",
         )
+        prefetch_titles([document for kind, document in found["documents"] if kind == "notices"])
         results = []
         for kind, document in found["documents"]:
-            title, text = document.search_display()
-            snippet_parts = snippet(text, query)
+            _, text = document.search_display()
             results.append(
-                {"kind": kind, "document": document, "title": title, "snippet": snippet_parts}
+                {
+                    "kind": kind,
+                    "document": document,
+                    "title": document.list_title(),
+                    "snippet": snippet(text, query),
+                }
             )
         context.update(
             query=mask_resident_ids(data["q"]),
