@@ -206,8 +206,9 @@ def test_notice_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
     # The notice with its page, issue and couple; its items; its corrections.
     with django_assert_num_queries(3):
         client.get(notice.get_absolute_url())
-    # The notice with its page and issue; its corrections.
-    with django_assert_num_queries(2):
+    # The notice with its page, issue and couple; its items (its description names the holder);
+    # its corrections.
+    with django_assert_num_queries(3):
         client.get(notice.get_proof_url())
     with django_assert_num_queries(3):
         client.get("/notices/rates/")

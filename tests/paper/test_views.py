@@ -217,7 +217,7 @@ def test_every_public_page_runs_a_fixed_number_of_queries(client):
         "notices": 4 + TIMED_COUNT,
         "notices-filtered": 4,
         "notice": 3,
-        "proof": 2,
+        "proof": 3,
         "rates": 3,
         "home": 8,  # the newest notices' items and the notices' items
         "calendar": 2,
