@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from paper.admin import PrintedItemAdmin, publishing_actions
+from paper.admin import DateRangeFilter, PrintedItemAdmin, publishing_actions
 
 from .models import Article, ArticleZone
 
@@ -14,12 +14,12 @@ class ArticleZoneInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(PrintedItemAdmin):
     this_item = "这篇文章"
-    list_display = ["pub_date", "page_code", "headline", "source", "status", "needs_review"]
+    list_display = ["pub_date", "page_code", "headline", "source", "status", "review_flag"]
     list_display_links = ["headline"]
     list_filter = [
         "status",
         "needs_review",
-        "pub_date",
+        ("pub_date", DateRangeFilter),
         ("page__code", admin.AllValuesFieldListFilter),
         ("source", admin.AllValuesFieldListFilter),
     ]

@@ -7,3 +7,4 @@ class ArticleSitemap(PrintedItemSitemap):
     """Every published article, in files of ``SITEMAP_LIMIT`` URLs (see paper/sitemaps.py)."""
 
     model = Article
+    url_name = "articles:article-detail"

@@ -23,10 +23,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ["发展", "海参", "产业工人", "督察 环境", "鸾俦", "樱桃"]
+QUERIES = ["发展", "海参", "产业工人", "督察 环境", "鸾俦", "樱桃", "烟台建"]
 
 
-def urls(last_article_file):
+def urls(last_files):
     lists = [
         "/articles/",
         "/articles/?page=2000",
@@ -37,11 +37,20 @@ def urls(last_article_file):
         "/notices/?holder=王",
         "/notices/?kind=lost&page=500",
         "/articles.json",
+        "/articles.json?page=2000",
         "/articles.json?q=发展",
+        "/notices.json",
         "/notices.json?q=身份证",
     ]
     searches = [f"/articles/?q={q}" for q in QUERIES] + [f"/notices/?q={q}" for q in QUERIES[:3]]
-    sitemaps = ["/sitemap.xml", "/sitemap-articles.xml", last_article_file, "/sitemap-notices.xml"]
+    sitemaps = [
+        "/sitemap.xml",
+        "/sitemap-issues.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-notices.xml",
+        *last_files,
+    ]
     return lists + searches + sitemaps
 
 
@@ -97,9 +106,12 @@ def main():
                 time.sleep(0.5)
         index = urllib.request.urlopen(base + "/sitemap.xml", timeout=120).read().decode()
         files = [part.split("<")[0] for part in index.split("<loc>")[1:]]
-        last = max((f for f in files if "articles" in f), key=len).replace(base, "")
+        last_files = [
+            max((f for f in files if f"-{section}.xml" in f), key=len).replace(base, "")
+            for section in ("pages", "articles", "notices")
+        ]
         print(f"{'url':48} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-        for url in urls(last):
+        for url in urls(last_files):
             fetch(base + url)  # warm: connections, the planner's caches
             timings, statuses = [], set()
             for _ in range(options.repeat):

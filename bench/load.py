@@ -26,15 +26,22 @@ server's log holds a traceback. Server time per kind of URL comes from gunicorn'
 written with the request time added. Figures are printed, not asserted: wrk and the server
 share the machine, so compare runs on the same machine at similar load averages.
 
-Checking each URL once puts all of them in a page cache: with the default 150 articles the
-article runs measure cache hits, while ``--articles 5000`` is more than a cache of 1,000 pages
-a worker holds, as the whole archive would be.
+Checking each URL once puts all of them in the shared page cache (Redis, as in production):
+with ``--articles 5000`` the article runs are the long tail of a reader's day served from it.
+
+``--uncached`` starts the server with the page cache off (``DJANGO_CACHE=off``) and adds, for
+each kind of page, rounds of that kind alone against ``/livez``: what a cold page costs.
+
+``--freshness`` logs an editor into the admin over HTTP, saves an article's corrected headline
+there and times how long until readers see it: every one of a run of GETs of the article, its
+issue page, the list and a search (any of the two workers answering) shows the new headline.
 """
 
 import argparse
 import collections
 import contextlib
 import datetime
+import html.parser
 import io
 import json
 import os
@@ -49,7 +56,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +82,19 @@ SHARES = {
 SAMPLES = {"page": 60, "issue": 30, "notice": 50, "proof": 20}
 # The paths file wrk draws from: each kind fills its share of these lines.
 MIX_LINES = 2000
+# Each kind of page alone against /livez (--uncached): the least share of /livez's rate it keeps.
+COLD_TARGETS = {
+    "article": 0.3,
+    "notice": 0.15,
+    "proof": 0.15,
+    "page": 0.15,
+    "issue": 0.15,
+    "list": 0.15,
+    "home": 0.15,
+    "search": 0.15,
+}
+# Consecutive GETs that must all show a change before a reader is said to see it.
+FRESH_READS = 10
 # Editions "from the latest month": the newest issues, which readers open most.
 RECENT_ISSUES = 30
 
@@ -397,9 +419,10 @@ def get_status(port, path, timeout=30):
 class Server:
     """gunicorn from paper/gunicorn.conf.py, its logs in ``folder``; stopped on leaving."""
 
-    def __init__(self, port, folder, max_requests=None):
+    def __init__(self, port, folder, max_requests=None, uncached=False):
         self.port = port
         self.max_requests = max_requests
+        self.uncached = uncached
         self.access_log = folder / "access.log"
         self.server_log = folder / "server.log"
         self.process = None
@@ -411,6 +434,8 @@ class Server:
             "WEB_CONCURRENCY": str(WORKERS),
             "GUNICORN_ACCESS_LOG": str(self.access_log),
         }
+        if self.uncached:
+            env["DJANGO_CACHE"] = "off"
         command = [
             sys.executable,
             "-m",
@@ -545,6 +570,170 @@ def check_urls(port, mix):
             if not isinstance(status, int) or not 200 <= status < 400:
                 bad.append((kind, path, status))
     return bad
+
+
+class FormFields(html.parser.HTMLParser):
+    """The fields a browser would submit from the page's form with ``form_id``."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "name" not in attrs and tag in ("input", "select", "textarea"):
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file", "image"):
+                self.fields.append([attrs["name"], attrs.get("value", "on" if kind else "")])
+        elif tag == "select":
+            self._select = [attrs["name"], None, None]  # name, first option, selected
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            self._select[1] = value if self._select[1] is None else self._select[1]
+            if "selected" in attrs:
+                self._select[2] = value
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            name, first, selected = self._select
+            if selected is not None:
+                self.fields.append([name, selected])
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append([self._textarea[0], self._textarea[1].removeprefix("\n")])
+            self._textarea = None
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect reaches the caller as an HTTPError
+
+
+class Browser:
+    """Cookies, CSRF and form posts over one loopback port, as an editor's browser."""
+
+    def __init__(self, port):
+        import http.cookiejar
+
+        self.base = f"http://127.0.0.1:{port}"
+        self.cookies = http.cookiejar.CookieJar()
+        cookies = urllib.request.HTTPCookieProcessor(self.cookies)
+        self.opener = urllib.request.build_opener(cookies)
+        self.posting = urllib.request.build_opener(cookies, KeepRedirects())
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    def post(self, path, fields):
+        """The form posted; (where it redirects to, or None, and the body), not followed: the
+        time of a save is the save's, not the change list's after it."""
+        token = next(c.value for c in self.cookies if c.name == "csrftoken")
+        request = urllib.request.Request(
+            self.base + path,
+            data=urllib.parse.urlencode([tuple(field) for field in fields]).encode(),
+            headers={"Referer": self.base + path, "X-CSRFToken": token},
+        )
+        try:
+            with self.posting.open(request, timeout=30) as response:
+                return None, response.read().decode("utf-8")
+        except urllib.error.HTTPError as answer:
+            if answer.code in (301, 302, 303):
+                return answer.headers["Location"], ""
+            raise
+
+    def form(self, path, form_id):
+        parser = FormFields(form_id)
+        parser.feed(self.get(path))
+        return parser.fields
+
+
+def reader_sees(port, paths, text):
+    """Whether each of FRESH_READS GETs, round the paths, shows ``text`` (new connections:
+    either worker answers)."""
+    for n in range(FRESH_READS):
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}{paths[n % len(paths)]}", timeout=30
+        ) as response:
+            if text not in response.read().decode("utf-8"):
+                return False
+    return True
+
+
+def freshness(port, trials=5):
+    """Seconds from an admin save of a corrected headline to every reader's GET showing it.
+
+    The article is the newest published one: its page, the issue's page, the list and a
+    search for the new headline show it, each cached before the save.
+    """
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+
+    password = secrets.token_urlsafe(16)
+    user, _ = get_user_model().objects.get_or_create(username="bench-editor")
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    article = Article.objects.published().select_related("page__issue").first()
+    browser = Browser(port)
+    browser.get("/admin/login/")
+    browser.post(
+        "/admin/login/?next=/admin/", [("username", user.username), ("password", password)]
+    )
+    change = f"/admin/articles/article/{article.pk}/change/"
+    original = article.headline
+    seen = []
+    try:
+        for trial in range(1, trials + 1):
+            headline = f"{original}(更正{trial}-{secrets.token_hex(3)})"
+            word = headline[-7:-1]
+            paths = [
+                article.get_absolute_url(),
+                article.page.get_absolute_url(),
+                f"/articles/?{urllib.parse.urlencode({'page_code': article.page.code})}",
+                f"/search/?{urllib.parse.urlencode({'q': word})}",
+            ]
+            for path in paths:  # cached before the save, on both workers
+                reader_sees(port, [path], "")
+            fields = [
+                [name, headline if name == "headline" else value]
+                for name, value in browser.form(change, "article_form")
+            ]
+            started = time.monotonic()
+            where, body = browser.post(change, fields)
+            saved = time.monotonic()
+            if where is None or "/change/" in where:
+                raise SystemExit(f"the admin refused the save:\n{body[:2000]}")
+            # Seen: when the first run of reads that all show the change began.
+            reading = saved
+            while not reader_sees(port, paths, headline):
+                if time.monotonic() - saved > 30:
+                    raise SystemExit(f"readers did not see the save within 30 s: {paths}")
+                time.sleep(0.05)
+                reading = time.monotonic()
+            seen.append((saved - started, reading - saved))
+    finally:
+        Article.objects.filter(pk=article.pk).update(headline=original)
+        user.delete()
+    return seen
 
 
 def tracebacks(log_text):
@@ -687,6 +876,36 @@ def print_report(runs, size, options, log_findings):
         print(finding)
 
 
+def print_cold(cold):
+    if not cold:
+        return
+    print("\nuncached, each kind alone against /livez in alternating rounds (page cache off)")
+    print(f"  {'kind':<8} {'req/s':>7} {'livez/s':>8} {'ratio':>6} {'target':>7} {'p50 ms':>7} "
+          f"{'p99 ms':>7}  verdict")  # fmt: skip
+    for kind, (alone, floor) in cold.items():
+        ratio = alone["rps"] / floor["rps"]
+        target = COLD_TARGETS[kind]
+        print(
+            f"  {kind:<8} {alone['rps']:>7.1f} {floor['rps']:>8.1f} {ratio:>6.2f} {target:>7.2f} "
+            f"{alone['p50_us'] / 1000:>7.1f} {alone['p99_us'] / 1000:>7.1f}  "
+            f"{'met' if ratio >= target else 'NOT met'}"
+        )
+
+
+def print_freshness(seen):
+    if not seen:
+        return
+    print(
+        "\nadmin save (the POST, its redirect not followed) → readers see it (article, its page "
+        f"view, the list, a search: {FRESH_READS} GETs in a row from then on, on either worker)"
+    )
+    for number, (save, visible) in enumerate(seen, 1):
+        print(f"  save {number}: {save * 1000:.0f} ms, seen {visible * 1000:.0f} ms after it")
+    worst = max(visible for _, visible in seen)
+    verdict = "met" if worst <= 1 else "NOT met"
+    print(f"  worst {worst * 1000:.0f} ms (target: within a second: {verdict})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -722,6 +941,16 @@ def main():
         "--max-requests",
         type=int,
         help="replaces the configuration's max_requests (0: workers are never recycled)",
+    )
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="the page cache off; and each kind of page alone against /livez",
+    )
+    parser.add_argument(
+        "--freshness",
+        action="store_true",
+        help="time an admin save until readers see it (the shared cache purged)",
     )
     parser.add_argument("--seed", type=int, default=20241022, help="of the URL mix")
     parser.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
@@ -762,7 +991,7 @@ def main():
     keep_logs = False
     runs, findings = {}, []
     try:
-        with Server(options.port, folder, options.max_requests) as server:
+        with Server(options.port, folder, options.max_requests, options.uncached) as server:
             recycling = (
                 "max_requests from the configuration"
                 if options.max_requests is None
@@ -798,6 +1027,18 @@ def main():
                     run_wrk(options, server, ["/livez"], folder, seconds, f"livez, {label}")
                 )
             runs["article pages"], runs["/livez"] = combined(articles), combined(livez)
+            cold = {}
+            if options.uncached:
+                for kind in COLD_TARGETS:
+                    alone, floor = [], []
+                    for number in range(1, options.rounds + 1):
+                        label = f"{kind}, round {number}/{options.rounds}"
+                        alone.append(run_wrk(options, server, mix[kind], folder, seconds, label))
+                        floor.append(
+                            run_wrk(options, server, ["/livez"], folder, seconds, f"livez, {label}")
+                        )
+                    cold[kind] = (combined(alone), combined(floor))
+            fresh = freshness(options.port) if options.freshness else []
             print(f"  machine after the runs: {machine()}")
         log_text = server.server_log.read_text(encoding="utf-8", errors="replace")
         found = tracebacks(log_text)
@@ -808,7 +1049,10 @@ def main():
         if not_found:
             findings.append(f"404s logged: {', '.join(not_found[:10])}")
         print_report(runs, size, options, findings)
+        print_cold(cold)
+        print_freshness(fresh)
         failed = any(result["errors"] for result in runs.values()) or found
+        failed = failed or any(a["errors"] or b["errors"] for a, b in cold.values())
         keep_logs = keep_logs or bool(failed)
         return 1 if failed else 0
     except KeyboardInterrupt:

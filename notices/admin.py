@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 
-from paper.admin import PrintedItemAdmin, publishing_actions
+from paper.admin import DateRangeFilter, PrintedItemAdmin, publishing_actions
 
 from .models import (
     AdDeskPhone,
@@ -70,16 +71,46 @@ class AdDeskPhoneAdmin(admin.ModelAdmin):
     list_editable = ["label", "order"]
 
 
-class LostItemFormSet(BaseInlineFormSet):
+class KindFormSet(BaseInlineFormSet):
+    """The inline of one kind of notice (its items, its couple), left alone for other kinds.
+
+    The form hides it unless it fits the kind (static/js/notice-form.js); the server then
+    neither checks nor saves what it holds, so a block filled before the kind was changed
+    stops nothing. A block that holds saved rows is shown and saved whatever the kind, so
+    that the editor can see and remove them.
+    """
+
+    kind = None
+
+    def applies(self):
+        return self.instance.kind == self.kind or self.initial_form_count() > 0
+
+    def full_clean(self):
+        if self.applies():
+            return super().full_clean()
+        self._errors = []
+        self._non_form_errors = self.error_class(error_class="nonform", renderer=self.renderer)
+
+    def is_valid(self):
+        return super().is_valid() if self.applies() else True
+
+    def save(self, commit=True):
+        if self.applies():
+            return super().save(commit)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        return []
+
+    def kept_forms(self):
+        return [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class LostItemFormSet(KindFormSet):
+    kind = NoticeKind.LOST
+
     def clean(self):
         super().clean()
-        kept = [
-            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        if self.instance.kind == NoticeKind.LOST and not kept:
+        if self.instance.kind == NoticeKind.LOST and not self.kept_forms():
             raise ValidationError("遗失声明至少要录入一件遗失的证件。")
-        if self.instance.kind == NoticeKind.WEDDING and kept:
-            raise ValidationError("结婚启事不需要录入遗失证件。")
 
 
 class LostItemInline(admin.StackedInline):
@@ -87,6 +118,7 @@ class LostItemInline(admin.StackedInline):
     formset = LostItemFormSet
     extra = 1
     autocomplete_fields = ["document_type"]
+    classes = ["notice-kind-block", "notice-kind-lost"]
     fields = [
         ("holder", "document_type", "document_name"),
         ("number", "issuer", "issued_on"),
@@ -94,11 +126,12 @@ class LostItemInline(admin.StackedInline):
     ]
 
 
-class WeddingFormSet(BaseInlineFormSet):
+class WeddingFormSet(KindFormSet):
+    kind = NoticeKind.WEDDING
+
     def clean(self):
         super().clean()
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if self.instance.kind == NoticeKind.WEDDING and not kept:
+        if self.instance.kind == NoticeKind.WEDDING and not self.kept_forms():
             raise ValidationError("结婚启事需要填写新郎、新娘和结婚日期。")
 
 
@@ -107,6 +140,7 @@ class WeddingInline(admin.StackedInline):
     formset = WeddingFormSet
     extra = 1
     max_num = 1
+    classes = ["notice-kind-block", "notice-kind-wedding"]
     fields = [("groom", "bride"), ("wedding_date", "lunar_date"), "message"]
     readonly_fields = ["lunar_date"]
 
@@ -117,6 +151,7 @@ class NoticeRevisionInline(admin.TabularInline):
     model = NoticeRevision
     extra = 0
     can_delete = False
+    classes = ["collapse"]
     fields = ["replaced", "kind", "note", "text"]
     readonly_fields = fields
     verbose_name_plural = "更正记录(此前公开的文字)"
@@ -145,6 +180,13 @@ class NoticeAdminForm(forms.ModelForm):
 
     # The admin builds the form's Meta from the fieldsets.
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.instance.pk and self.instance.is_public()):
+            # Only a public notice's wording is corrected; on a draft the fields would count
+            # as changed in every save and the history would read 已修改 更正类型.
+            del self.fields["correction_kind"], self.fields["correction_note"]
+
     def clean(self):
         cleaned_data = super().clean()
         if (
@@ -163,6 +205,7 @@ class NoticeAdminForm(forms.ModelForm):
 class NoticeZoneInline(admin.TabularInline):
     model = NoticeZone
     extra = 0
+    classes = ["collapse"]
     fields = ["left", "top", "width", "height"]
 
 
@@ -177,10 +220,16 @@ class NoticeAdmin(PrintedItemAdmin):
         "holders",
         "fee",
         "status",
-        "needs_review",
+        "review_flag",
     ]
     list_display_links = ["reference"]
-    list_filter = ["kind", "status", "needs_review", "pub_date", "items__document_type"]
+    list_filter = [
+        "kind",
+        "status",
+        "needs_review",
+        ("pub_date", DateRangeFilter),
+        "items__document_type",
+    ]
     # An issue's notices in page order: pick its day in the date hierarchy.
     ordering = ["-pub_date", "page__order", "order", "id"]
     search_fields = ["reference", "items__holder", "items__number", "announcer", "text"]
@@ -192,24 +241,35 @@ class NoticeAdmin(PrintedItemAdmin):
         "updated",
         "zones_on_page",
     ]
+    # In the order of the work: kind, issue and page; then the block of the kind (the items or
+    # the couple, inlines placed by templates/admin/notices/notice/change_form.html, or the
+    # announcer); then the wording and the fee; then the status. The rest is folded away.
     fieldsets = [
-        (None, {"fields": ["kind", ("issue", "page", "order"), "status"]}),
-        ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        (None, {"fields": ["kind", ("issue", "page", "order")]}),
         (
             "其他声明",
             {
                 "fields": ["headline", ("announcer", "credit_code")],
-                "classes": ["collapse"],
+                "classes": ["notice-kind-block", "notice-kind-other"],
                 "description": "注销公告、减资公告等其他声明填写;遗失声明和结婚启事不用填。",
             },
         ),
+        ("见报文字", {"fields": ["text", "composed_text", "fee"]}),
+        ("发布", {"fields": ["status"]}),
         ("核对", {"fields": ["needs_review", "review_note"], "classes": ["collapse"]}),
-        ("版面位置", {"fields": ["zones_on_page"]}),
-        ("记录", {"fields": ["reference", "pub_date", "created", "updated"]}),
+        ("版面位置", {"fields": ["zones_on_page"], "classes": ["collapse"]}),
+        (
+            "记录",
+            {"fields": ["reference", "pub_date", "created", "updated"], "classes": ["collapse"]},
+        ),
     ]
     form = NoticeAdminForm
     inlines = [LostItemInline, WeddingInline, NoticeZoneInline]
     actions = [*publishing_actions("公告", "条"), "recompose_text"]
+    kept_on_add_another = ["kind", "issue", "page"]
+
+    class Media:
+        js = ["js/notice-form.js"]
 
     def get_inlines(self, request, obj):
         if obj and obj.revisions.exists():
@@ -221,7 +281,8 @@ class NoticeAdmin(PrintedItemAdmin):
         if obj and obj.is_public():
             # A public notice's wording is changed by a correction, which is kept on record.
             correction = ("更正", {"fields": ["correction_kind", "correction_note"]})
-            return [*fieldsets[:2], correction, *fieldsets[2:]]
+            after = next(i for i, (name, _) in enumerate(fieldsets) if name == "见报文字") + 1
+            return [*fieldsets[:after], correction, *fieldsets[after:]]
         return fieldsets
 
     def save_model(self, request, obj, form, change):
@@ -233,12 +294,22 @@ class NoticeAdmin(PrintedItemAdmin):
         return super().get_queryset(request).prefetch_related("items")
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The list's filters are applied to ``listed``; what the search adds keeps to them.
+        listed = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, listed, search_term)
         condition = number_condition(search_term)
         if condition:
             # Numbers match however they were typed: full-width, case, spaces, punctuation; a
             # resident ID whole (the keys hold it masked).
-            queryset |= self.model.objects.filter(condition)
+            queryset |= listed.filter(condition)
+            may_have_duplicates = True
+        term = search_term.strip()
+        document_types = DocumentType.objects.filter(Q(name=term) | Q(aliases__name=term)).values(
+            "pk"
+        )
+        if term and document_types.exists():
+            # A document type by its name or another (居民身份证 finds the items of 身份证).
+            queryset |= listed.filter(items__document_type__in=document_types)
             may_have_duplicates = True
         return queryset, may_have_duplicates
 
@@ -262,10 +333,20 @@ class NoticeAdmin(PrintedItemAdmin):
         if notice.kind == NoticeKind.LOST and (items_changed or notice.fee is None):
             notice.fee = notice.compute_fee()
             updates.append("fee")
-        if not notice.text.strip():
-            notice.text = notice.compose_text()
+        if not notice.text.strip() and (composed := notice.compose_text()):
+            notice.text = composed
             updates.append("text")
-            self.message_user(request, "已按条目生成刊登文字,请核对后再发布。", messages.INFO)
+            if notice.status == notice.Status.PUBLISHED:
+                # Nobody has read the wording yet: it goes out only after someone has.
+                notice.status = notice.Status.DRAFT
+                self.message_user(
+                    request,
+                    "已按条目生成刊登文字。这次保存没有发布:生成的文字还没有人核对过,"
+                    "公告仍是草稿;请核对文字后选“已发布”再保存。",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, "已按条目生成刊登文字,请核对后再发布。", messages.INFO)
         if updates:
             notice.save()
         for item in notice.items.select_related("document_type"):

@@ -3,12 +3,13 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from lunar_python import Solar
 
+from paper.links import path_to
 from paper.models import (
     Issue,
     Page,
@@ -20,6 +21,7 @@ from paper.models import (
 )
 from paper.page_files import PHRASE_LENGTH
 from paper.text import (
+    LONG_NUMBER,
     chinese_date,
     mask_resident_ids,
     normalize_number,
@@ -136,6 +138,7 @@ class DocumentType(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number_format__in=NumberFormat.values),
                 name="documenttype_number_format_valid",
+                violation_error_message="请从列表中选择号码校验方式。",
             ),
         ]
 
@@ -301,6 +304,24 @@ class NoticeQuerySet(PrintedItemQuerySet):
         """The notices with a credit code, through their index (``notice_credit_code``)."""
         return self.exclude(credit_code="")
 
+    def with_holder(self, name):
+        """Notices with an item whose holder contains ``name`` (the list's 持有人 filter).
+
+        A semi-join rather than a join and DISTINCT: the newest notices are read in order and
+        each is kept if it has such an item, so a common name (王) stops at the page's last
+        notice instead of sorting every notice that has one. As with PublicTextFilter, a name
+        with digits never matches a holder that holds a long number.
+        """
+        items = LostItem.objects.filter(notice=models.OuterRef("pk"), holder__icontains=name)
+        if any(char.isdigit() for char in name):
+            items = items.exclude(holder__regex=LONG_NUMBER)
+        return self.filter(models.Exists(items))
+
+    def with_document_type(self, document_type):
+        """Notices with an item of ``document_type``: a semi-join, as ``with_holder()``."""
+        items = LostItem.objects.filter(notice=models.OuterRef("pk"), document_type=document_type)
+        return self.filter(models.Exists(items))
+
     def with_number(self, number):
         """Notices with an item whose number contains ``number``, however it was typed, or whose
         unified social credit code does (an other notice's).
@@ -403,11 +424,20 @@ class Notice(PrintedItem):
             *PrintedItem.Meta.constraints,
             models.UniqueConstraint(fields=["reference"], name="notice_unique_reference"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+                condition=models.Q(kind__in=NoticeKind.values),
+                name="notice_kind_valid",
+                violation_error_message="请从列表中选择公告类型。",
             ),
         ]
         indexes = [
             *PrintedItem.Meta.indexes,
+            # The public list's keys and its 类型 (ArchivePaginator.page).
+            models.Index(
+                fields=["-pub_date", "id"],
+                include=["issue", "kind"],
+                condition=models.Q(status=PrintedStatus.PUBLISHED),
+                name="notice_published_list",
+            ),
             # The few notices with a credit code, for number searches (see number_condition).
             models.Index(
                 fields=["credit_code"],
@@ -460,7 +490,7 @@ class Notice(PrintedItem):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("notices:notice-detail", kwargs={"pk": self.pk})
+        return path_to("notices:notice-detail", pk=self.pk)
 
     def search_parts(self):
         return [self.text]
@@ -469,7 +499,7 @@ class Notice(PrintedItem):
         return f"{self.get_kind_display()} {self.reference}", self.public_text()
 
     def get_proof_url(self):
-        return reverse("notices:notice-proof", kwargs={"pk": self.pk})
+        return path_to("notices:notice-proof", pk=self.pk)
 
     def public_text(self):
         """The text as it stands, with resident ID numbers masked."""
@@ -663,6 +693,7 @@ class NoticeRevision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=CorrectionKind.values),
                 name="noticerevision_kind_valid",
+                violation_error_message="请从列表中选择更正类型。",
             ),
         ]
 
@@ -718,7 +749,12 @@ class LostItem(models.Model):
     other_identifier = models.CharField(
         "其他标识", max_length=100, blank=True, help_text="船名号、车牌号等,例如 鲁烟渔养67419。"
     )
-    quantity = models.PositiveSmallIntegerField("数量", default=1)
+    quantity = models.PositiveSmallIntegerField(
+        "数量",
+        default=1,
+        validators=[MinValueValidator(1, "数量至少为 1:遗失了几个(张)就填几。")],
+        help_text="遗失了几个(张),费用按数量计算。",
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     objects = LostItemQuerySet.as_manager()
@@ -731,9 +767,12 @@ class LostItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
                 name="lostitem_amount_not_negative",
+                violation_error_message="金额不能为负数。",
             ),
             models.CheckConstraint(
-                condition=models.Q(quantity__gte=1), name="lostitem_quantity_at_least_one"
+                condition=models.Q(quantity__gte=1),
+                name="lostitem_quantity_at_least_one",
+                violation_error_message="数量至少为 1。",
             ),
         ]
 

@@ -7,3 +7,4 @@ class NoticeSitemap(PrintedItemSitemap):
     """Every published notice's permalink, in files of ``SITEMAP_LIMIT`` URLs."""
 
     model = Notice
+    url_name = "notices:notice-detail"

@@ -1,16 +1,64 @@
+import datetime
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
-from .models import Issue, Page, PageRedaction, printed_item_models
+from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
+
+
+def yes_no(value):
+    """Django's yes/no icon for a list column, its alt text in Chinese (Django's says "True")."""
+    icon, label = {True: ("yes", "是"), False: ("no", "否"), None: ("unknown", "未知")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), label)
+
+
+class DateRangeFilter(admin.FieldListFilter):
+    """从 … 到 …: a range of dates, both inclusive, the way an archive is looked through.
+
+    With the date hierarchy above the list (year, month, day) it replaces Django's date filter,
+    whose 今天 and 过去7天 say little about a paper thirty years deep.
+    """
+
+    template = "admin/date_range_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.lookup_from = f"{field_path}__gte"
+        self.lookup_to = f"{field_path}__lte"
+        for name in (self.lookup_from, self.lookup_to):
+            if name in params and not any(params[name]):
+                del params[name]  # a box of the form left empty
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = f"{self.title}(起止)"
+
+    def expected_parameters(self):
+        return [self.lookup_from, self.lookup_to]
+
+    def choices(self, changelist):
+        mine = {self.lookup_from, self.lookup_to, "p", "e"}
+        yield {
+            "selected": bool(self.used_parameters),
+            "from_name": self.lookup_from,
+            "from_value": changelist.params.get(self.lookup_from, ""),
+            "to_name": self.lookup_to,
+            "to_value": changelist.params.get(self.lookup_to, ""),
+            "hidden": [(k, v) for k, v in changelist.params.items() if k not in mine],
+            "clear_url": changelist.get_query_string(remove=[self.lookup_from, self.lookup_to]),
+        }
 
 
 def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=""):
@@ -56,7 +104,7 @@ def publishing_actions(noun, measure):
     """
 
     def act(modeladmin, request, queryset, method, done, record):
-        changed, refused = 0, []
+        changed, refused, unseen = 0, [], {}
         for obj in queryset:
             try:
                 getattr(obj, method)()
@@ -65,11 +113,17 @@ def publishing_actions(noun, measure):
                 continue
             modeladmin.log_change(request, obj, record)
             changed += 1
+            if method == "publish" and isinstance(obj, PrintedItem) and not obj.issue.is_published:
+                unseen.setdefault(obj.issue_id, obj)
         if refused:
             modeladmin.message_user(
                 request, f"以下{noun}未能{done}:" + "、".join(refused), messages.ERROR
             )
         modeladmin.message_user(request, f"已{done} {changed} {measure}{noun}。", messages.SUCCESS)
+        for obj in unseen.values():
+            modeladmin.message_user(
+                request, unpublished_issue_message(request, obj), messages.WARNING
+            )
 
     @admin.action(description=f"发布所选{noun}", permissions=["change"])
     def publish(modeladmin, request, queryset):
@@ -82,20 +136,77 @@ def publishing_actions(noun, measure):
     return [publish, unpublish]
 
 
-class PrintedItemAdmin(admin.ModelAdmin):
+class WhereSeenAdmin(admin.ModelAdmin):
+    """After an add or a change, a message says where readers see what was saved, or why
+    they do not yet (``message_where_seen``): an edit is public on the next request (the
+    page cache is purged on commit, paper.caching)."""
+
+    this_item = ""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_where_seen(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.message_where_seen(request, obj)
+        return response
+
+    def message_where_seen(self, request, obj):
+        raise NotImplementedError
+
+    def message_public_url(self, request, url):
+        where = format_html('<a href="{}">{}</a>', url, url)
+        message = format_html("读者现在可以在 {} 看到{}。", where, self.this_item)
+        self.message_user(request, message, messages.INFO)
+
+
+class PrintedItemAdmin(WhereSeenAdmin):
     """What the admin of every printed model shares: its page, and its zones on the page image.
 
-    ``this_item`` names one in a sentence: 这篇文章, 这则公告.
+    ``this_item`` names one in a sentence: 这篇文章, 这则公告. ``kept_on_add_another`` are the
+    fields 保存并增加另一个 carries over to the next blank form: a page is entered item by item.
     """
 
     this_item = ""
+    kept_on_add_another = ["issue", "page"]
     list_select_related = ["page"]
     date_hierarchy = "pub_date"
     autocomplete_fields = ["issue", "page"]
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
-        js = ["js/zone-editor.js"]
+        # After the admin's jQuery (printed-item-form.js uses django.jQuery).
+        js = ["admin/js/jquery.init.js", "js/zone-editor.js", "js/printed-item-form.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "page":
+            # The chosen page is labelled with its issue's date, as the autocomplete lists it.
+            kwargs["queryset"] = Page.objects.select_related("issue")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            kept = {
+                name: self.opts.get_field(name).value_from_object(obj)
+                for name in self.kept_on_add_another
+            }
+            url = f"{request.path}?{urlencode(kept)}"
+            context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+            response["Location"] = add_preserved_filters(context, url)
+        return response
+
+    def message_where_seen(self, request, obj):
+        if obj.is_public():
+            self.message_public_url(request, obj.get_absolute_url())
+        elif obj.status == obj.Status.PUBLISHED:
+            self.message_user(request, unpublished_issue_message(request, obj), messages.WARNING)
+        else:
+            self.message_user(
+                request, f"{self.this_item}还是草稿,读者看不到;发布后才会公开。", messages.INFO
+            )
 
     @admin.display(description="版面图上的热区")
     def zones_on_page(self, item):
@@ -107,18 +218,100 @@ class PrintedItemAdmin(admin.ModelAdmin):
     def page_code(self, item):
         return item.page.code
 
+    @admin.display(description="待核对", ordering="needs_review")
+    def review_flag(self, item):
+        return yes_no(item.needs_review)
+
+
+def unpublished_issue_message(request, item):
+    """The warning that a published item's issue is not, with a button that publishes it.
+
+    The button posts the issue list's 发布所选报纸 action, so the issue is published by its
+    model's rules and the history records who did it.
+    """
+    issue = item.issue
+    warning = format_html(
+        "{}已设为“已发布”,但{}的报纸还没有发布,读者还看不到。", item._meta.verbose_name, issue
+    )
+    if not request.user.has_perm("paper.change_issue"):
+        return format_html("{}请有权限的编辑发布这一期报纸。", warning)
+    return format_html(
+        '{}<form method="post" action="{}" class="publish-issue-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="action" value="publish">'
+        '<input type="hidden" name="_selected_action" value="{}">'
+        '<button type="submit" class="button">发布{}的报纸</button></form>',
+        warning,
+        reverse("admin:paper_issue_changelist"),
+        get_token(request),
+        issue.pk,
+        issue,
+    )
+
+
+def printed_item_add_links(page, user=None):
+    """录入本版文章, 录入本版公告: the add forms of each printed model, filled with ``page``
+    (those ``user``, when given, may add)."""
+    links = []
+    for model in printed_item_models():
+        meta = model._meta
+        if user is not None and not user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
+            continue
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        links.append(
+            {
+                "label": f"录入本版{meta.verbose_name}",
+                "url": f"{url}?{urlencode({'issue': page.issue_id, 'page': page.pk})}",
+            }
+        )
+    return links
+
+
+# A day as editors type it: 2024-12-10, 2024年12月10日, 12月10, 12-10, 12/10, 12.10.
+TYPED_DATE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def typed_date_condition(term, field="date"):
+    """The filter on ``field`` for a day typed as an editor types it, or None.
+
+    Without a year, the day of every year (the newest first where the list is so ordered).
+    """
+    match = TYPED_DATE.fullmatch(unicodedata.normalize("NFKC", term).strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        datetime.date(year or 2000, month, day)  # 2000 is a leap year: 2月29 is a day
+    except ValueError:
+        return None
+    if year:
+        return {field: datetime.date(year, month, day)}
+    return {f"{field}__month": month, f"{field}__day": day}
+
 
 class PageInline(admin.TabularInline):
     model = Page
     extra = 0
-    fields = ["order", "code", "name"]
+    fields = ["order", "code", "name", "add_printed_items"]
+    readonly_fields = ["add_printed_items"]
     ordering = ["order", "code"]
+
+    @admin.display(description="录入")
+    def add_printed_items(self, page):
+        if not page.pk:
+            return ""
+        return format_html_join(
+            " ",
+            '<a href="{}" class="addlink">{}</a>',
+            ((link["url"], link["label"]) for link in printed_item_add_links(page)),
+        )
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
-    list_display = ["date", "number", "is_published", "page_count"]
-    list_filter = ["is_published"]
+class IssueAdmin(WhereSeenAdmin):
+    this_item = "这一期报纸"
+    list_display = ["date", "number", "published", "page_count"]
+    list_filter = ["is_published", ("date", DateRangeFilter)]
     date_hierarchy = "date"
     ordering = ["-date"]
     search_fields = ["date", "number"]
@@ -128,6 +321,26 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(page_count=Count("pages"))
+
+    def message_where_seen(self, request, issue):
+        if issue.is_published:
+            self.message_public_url(request, issue.get_absolute_url())
+        else:
+            self.message_user(
+                request, "这一期报纸还没有发布,读者看不到;勾选“已发布”保存后公开。", messages.INFO
+            )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete of an article's or a notice's issue, and this list, find a day
+        # however it is typed; a number is still the 期号 or a part of a date.
+        condition = typed_date_condition(search_term)
+        if condition:
+            return queryset.filter(**condition), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="已发布", ordering="is_published")
+    def published(self, issue):
+        return yes_no(issue.is_published)
 
     @admin.display(description="版面数", ordering="page_count")
     def page_count(self, issue):
@@ -175,11 +388,12 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(WhereSeenAdmin):
+    this_item = "这一版"
     form = PageAdminForm
-    list_display = ["code", "name", "issue", "order", "has_image", "needs_redaction"]
+    list_display = ["code", "name", "issue", "order", "has_image", "redaction_flag"]
     list_select_related = ["issue"]
-    list_filter = ["needs_redaction", "issue__is_published"]
+    list_filter = ["needs_redaction", "issue__is_published", ("issue__date", DateRangeFilter)]
     date_hierarchy = "issue__date"
     search_fields = ["code", "name", "issue__date"]
     autocomplete_fields = ["issue"]
@@ -199,6 +413,35 @@ class PageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
         js = ["js/zone-editor.js"]
+
+    def message_where_seen(self, request, page):
+        if page.issue.is_published:
+            self.message_public_url(request, page.get_absolute_url())
+        else:
+            message = f"{page.issue}的报纸还没有发布,读者看不到这一版。"
+            self.message_user(request, message, messages.INFO)
+
+    def get_queryset(self, request):
+        # Pages are listed with their issue's date, here and in the autocomplete of a printed
+        # item's page (str(page) shows the date when the issue is loaded).
+        return super().get_queryset(request).select_related("issue")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        issue = request.GET.get("issue", "")
+        if request.GET.get("field_name") == "page" and issue.isdigit():
+            # The page field of an article or a notice offers the chosen issue's pages only
+            # (static/js/printed-item-form.js sends the issue along).
+            queryset = queryset.filter(issue_id=issue)
+        return queryset, may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        page = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "printed_item_links": printed_item_add_links(page, request.user) if page else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if "needs_redaction" in form.changed_data and not obj.needs_redaction:
@@ -232,9 +475,13 @@ class PageAdmin(admin.ModelAdmin):
                 return
             self.message_user(request, f"{obj.code} 版的图片已按遮盖框重新生成。", messages.SUCCESS)
 
-    @admin.display(description="版面图", boolean=True)
+    @admin.display(description="版面图")
     def has_image(self, page):
-        return page.has_image
+        return yes_no(page.has_image)
+
+    @admin.display(description="待核对遮盖", ordering="needs_redaction")
+    def redaction_flag(self, page):
+        return yes_no(page.needs_redaction)
 
     @admin.display(description="已附文件(原件)")
     def stored_file(self, page):

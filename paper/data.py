@@ -41,12 +41,19 @@ def paginated_data(request, page_obj, item_data):
     return {
         "count": page_obj.paginator.count,
         "count_estimated": page_obj.paginator.estimated,
+        # A rare phrase of common characters is searched back to this day only (else null):
+        # ``date_to`` set to the day before it searches the earlier years.
+        "searched_from": _isoformat(page_obj.paginator.searched_from),
         "page": page_obj.number,
         "num_pages": page_obj.paginator.num_pages,
         "previous": link(page_obj.previous_page_number()) if page_obj.has_previous() else None,
         "next": link(page_obj.next_page_number()) if page_obj.has_next() else None,
         "results": [item_data(item, request) for item in page_obj],
     }
+
+
+def _isoformat(day):
+    return day.isoformat() if day else None
 
 
 def publisher():

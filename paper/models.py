@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .fields import TokensField
+from .links import path_to
 from .search import SearchQuery, search_fields
 
 SEARCH_FIELDS = ["search_text", "search_numbers", "search_tokens"]
@@ -102,6 +103,8 @@ class Issue(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_published", "-date"], name="issue_published_date"),
+            # The sitemaps' lastmod: the newest change first.
+            models.Index(fields=["-updated"], name="issue_updated"),
         ]
 
     def __str__(self):
@@ -115,7 +118,7 @@ class Issue(models.Model):
             moved.update(pub_date=self.date, updated=timezone.now())
 
     def get_absolute_url(self):
-        return reverse("paper:issue-detail", kwargs={"date": self.date})
+        return path_to("paper:issue-detail", date=self.date)
 
     def get_previous_published(self):
         return Issue.objects.published().filter(date__lt=self.date).order_by("-date").first()
@@ -229,13 +232,15 @@ class Page(models.Model):
 
     def __str__(self):
         label = f"{self.code} {self.name}".strip()
-        # The issue is shown only when it is already loaded: no query per row in lists.
+        # The issue's date is shown only when it is already loaded: no query per row in lists.
+        # The admin's page choices load it, so that 2024-12-10 A05 公告 cannot pass for
+        # another day's A05.
         if Page.issue.is_cached(self):
-            return f"{self.issue} {label}"
+            return f"{self.issue.date:%Y-%m-%d} {label}"
         return label
 
     def get_absolute_url(self):
-        return reverse("paper:page-detail", kwargs={"date": self.issue.date, "code": self.code})
+        return path_to("paper:page-detail", date=self.issue.date, code=self.code)
 
     @property
     def has_pdf(self):
@@ -368,6 +373,7 @@ class PrintedItem(Searchable):
             models.CheckConstraint(
                 condition=models.Q(status__in=PrintedStatus.values),
                 name="%(class)s_status_valid",
+                violation_error_message="请从列表中选择状态。",
             ),
         ]
         indexes = [
@@ -465,19 +471,14 @@ class Zone(models.Model):
                 condition=models.Q(left__gte=0, top__gte=0, width__gt=0, height__gt=0)
                 & models.Q(left__lte=1 - models.F("width"), top__lte=1 - models.F("height")),
                 name="%(app_label)s_%(class)s_inside_page",
+                # The one message of a zone that is off the page: the form shows it as is.
+                violation_error_message="热区超出了版面,或宽、高为 0:左 + 宽、上 + 高都不能大于 1,"
+                "宽和高要大于 0。",
             ),
         ]
 
     def __str__(self):
         return f"({self.left}, {self.top}) {self.width}×{self.height}"
-
-    def clean(self):
-        if None in (self.left, self.top, self.width, self.height):
-            return
-        if self.width <= 0 or self.height <= 0:
-            raise ValidationError("热区的宽和高必须大于 0。")
-        if self.left + self.width > 1 or self.top + self.height > 1:
-            raise ValidationError("热区超出了版面:左 + 宽、上 + 高都不能大于 1。")
 
 
 class PageRedaction(Zone):

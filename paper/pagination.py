@@ -2,29 +2,30 @@
 
 A list with a search word (``?q=``) is answered by the search engine's plans, newest first as
 on ``/search/`` (paper.search.newest), not by sorting every match; a list whose exact count
-would mean counting hundreds of thousands of rows says how many there are about (约). A deep
-page of a list is found by its first row's key (the list's date and id) and read as a key range,
-not by OFFSET over the joined rows it skips. Both are Django Paginators, so views, templates and
-the JSON lists use them as they use Django's own.
+would mean counting hundreds of thousands of rows says how many there are about (约). A page
+of a list is found by its keys (the list's date and id) over an index, and only its own rows
+are read whole. Both are Django Paginators, so views, templates and the JSON lists use them as
+they use Django's own.
 """
 
+import datetime
 import json
 
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db import OperationalError, connection, transaction
-from django.db.models import Q
+from django.db import OperationalError, connection
 from django.utils.functional import cached_property
 from psycopg.errors import QueryCanceled
 
-from .search import MAX_RESULT_PAGES, SearchQuery, newest
+from .search import MAX_RESULT_PAGES, SearchQuery, local_settings, newest
 
 # Up to this many rows a list is counted exactly; past it the planner's estimate is shown.
 EXACT_COUNT_UP_TO = 10_000
 # …and counting them may take this long; a count that would take longer is estimated too.
 COUNT_BUDGET_MS = 40
-# From this row on, a page is read as a key range (see ArchivePaginator.page).
-KEYED_FROM = 1_000
-# The order of every printed item's list (PrintedItem.Meta.ordering): the key of a deep page.
+# A list the planner expects to be this long is not counted at all: counting the first 10,001
+# rows of 新华社's 300,000 articles took longer than the budget, spent on every request.
+COUNT_IF_PLANNED_UP_TO = 10 * EXACT_COUNT_UP_TO
+# The order of every printed item's list (PrintedItem.Meta.ordering): a page's keys.
 KEY_ORDER = ("-pub_date", "id")
 
 
@@ -32,37 +33,47 @@ class ArchivePaginator(Paginator):
     """Django's Paginator, with the count of a long list estimated, and said to be."""
 
     estimated = False
+    # Where a search stopped short of the archive's first day (paper.search.Results).
+    searched_from = None
+
+    @property
+    def earlier_until(self):
+        """The day before the earliest one searched: where "search earlier" takes up."""
+        return self.searched_from - datetime.timedelta(days=1) if self.searched_from else None
 
     @cached_property
     def count(self):
         queryset = self.object_list
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or queryset.query.is_empty():
             return queryset.count()
-        counted = _count_within(queryset.order_by()[: EXACT_COUNT_UP_TO + 1], COUNT_BUDGET_MS)
-        if counted is not None and counted <= EXACT_COUNT_UP_TO:
-            return counted
-        self.estimated = True
         plan = json.loads(queryset.order_by().explain(format="json"))
-        return max(counted or 0, round(plan[0]["Plan"]["Plan Rows"]))
+        planned = round(plan[0]["Plan"]["Plan Rows"])
+        counted = None
+        if planned <= COUNT_IF_PLANNED_UP_TO:
+            counted = _count_within(queryset.order_by()[: EXACT_COUNT_UP_TO + 1], COUNT_BUDGET_MS)
+            if counted is not None and counted <= EXACT_COUNT_UP_TO:
+                return counted
+        self.estimated = True
+        return max(counted or 0, planned)
 
     def page(self, number):
-        """Django's page; from KEYED_FROM rows down, the rows from the page's first key on.
+        """Django's page, read as the rows whose keys are the page's (one query).
 
-        OFFSET would build every skipped row with its issue and page (page 2,000 of the article
-        list joins 40,000 rows to show 20). The first row's key is found over the list's key
-        columns alone, and the page is the key range from it.
+        The keys (the list's date and id) are skipped and taken over an index that holds what
+        the lists filter by (``article_published_list``): without reading a row, page 2,000
+        skips 40,000 index entries rather than 40,000 rows joined to their issues and pages, and
+        a list by a common 作者 checks bylines in the index. Then only the page's rows are read.
         """
+        ordering = tuple(self.object_list.query.order_by or self.object_list.model._meta.ordering)
+        if ordering != KEY_ORDER:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ordering = tuple(self.object_list.query.order_by or self.object_list.model._meta.ordering)
-        if bottom < KEYED_FROM or ordering != KEY_ORDER or connection.vendor != "postgresql":
-            return super().page(number)
-        keys = self.object_list.values_list("pub_date", "pk")[bottom : bottom + 1]
-        if not keys:
+        keys = self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]
+        rows = list(self.object_list.filter(pk__in=keys))
+        if not rows and number > 1:
             raise EmptyPage("没有这一页")
-        date, pk = keys[0]
-        in_range = self.object_list.filter(Q(pub_date__lt=date) | Q(pub_date=date, pk__gte=pk))
-        return self._get_page(list(in_range[: self.per_page]), number, self)
+        return self._get_page(rows, number, self)
 
 
 def _count_within(queryset, milliseconds):
@@ -72,9 +83,7 @@ def _count_within(queryset, milliseconds):
     would be read for a number the page can give as an estimate.
     """
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [milliseconds])
+        with local_settings(statement_timeout=f"{milliseconds}ms"):
             return queryset.count()
     except OperationalError as error:
         if not isinstance(error.__cause__, QueryCanceled):
@@ -120,6 +129,7 @@ class SearchPaginator(ArchivePaginator):
         shown = start + len(objects)
         self._count = max(results.count, shown + 1) if more else shown
         self.estimated = results.estimated and more
+        self.searched_from = results.searched_from
         return Page(objects, number, self)
 
 

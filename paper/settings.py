@@ -63,11 +63,15 @@ DATABASES = {
 # kills the worker. gunicorn (paper/gunicorn.conf.py) sets 10 s; management commands, which
 # may rightly run for minutes (an import, an index on a million rows), set none.
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT") or "0")
-if "postgresql" in DATABASES["default"]["ENGINE"] and DB_STATEMENT_TIMEOUT_MS:
+if "postgresql" in DATABASES["default"]["ENGINE"]:
     db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    timeout_option = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    # No JIT compilation: where the planner overrates a query that stops after a page of rows
+    # (a list filtered by a common name), compiling it took 130 ms of a 0.2 s request.
+    session = ["-c jit=off"]
+    if DB_STATEMENT_TIMEOUT_MS:
+        session.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
     # libpq's options, after any the URL gave (?options=…).
-    db_options["options"] = " ".join(filter(None, [db_options.get("options"), timeout_option]))
+    db_options["options"] = " ".join(filter(None, [db_options.get("options"), *session]))
 
 INSTALLED_APPS = [
     "paper",
@@ -82,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "csp",
-    "axes",
+    "paper.apps.AxesConfig",  # django-axes, named in Chinese
     "django_ratelimit",
 ]
 

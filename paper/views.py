@@ -21,18 +21,25 @@ from .text import chinese_date, mask_resident_ids, meta_description
 
 
 def pages_with_contents(issue):
-    """The issue's pages in order, each with ``published_articles`` and ``published_notices``."""
+    """The issue's pages in order, each with ``published_articles`` and ``published_notices``.
+
+    With what the page cards show of them (includes/headline_list.html, notice_list.html): an
+    issue's hundred articles without their bodies, the notices with what their title lines read.
+    """
+    articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
+    notices = (
+        Notice.objects.published()
+        .with_titles()
+        .only(
+            *("page", "order", "kind", "text", "headline", "announcer"),
+            *("wedding__notice", "wedding__groom", "wedding__bride"),
+        )
+    )
     return issue.pages.prefetch_related(
         Prefetch(
-            "articles",
-            queryset=Article.objects.published().order_by("order", "id"),
-            to_attr="published_articles",
+            "articles", queryset=articles.order_by("order", "id"), to_attr="published_articles"
         ),
-        Prefetch(
-            "notices",
-            queryset=Notice.objects.published().with_titles().order_by("order", "id"),
-            to_attr="published_notices",
-        ),
+        Prefetch("notices", queryset=notices.order_by("order", "id"), to_attr="published_notices"),
     )
 
 
@@ -190,6 +197,8 @@ def search(request):
             page=data["page"] or 1,
             counts=found["counts"],
             has_next=found["has_next"],
+            searched_from=found["searched_from"],
+            earlier_until=found["earlier_until"],
             results=results,
         )
     return render(request, "paper/search.html", context)

@@ -81,6 +81,23 @@ def test_reader_finds_a_notice_by_number_on_a_phone(browser, live_server, archiv
     context.close()
 
 
+def test_the_proofs_qr_code_reads_as_the_notices_permalink(browser, live_server, archive):
+    """What a phone's camera sees: the code as the browser draws it, read by ZXing."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    notice = Notice.objects.get(items__holder="迟汝海")
+    page.goto(live_server.url + notice.get_proof_url())
+    drawn = page.locator(".proof-qr svg").screenshot()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(drawn)))
+    assert [code.text for code in found] == [live_server.url + notice.get_absolute_url()]
+    context.close()
+
+
 def test_proof_prints_on_one_a4_page(browser, live_server, archive):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
