@@ -14,6 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The checkers the suite runs on public pages (tests/tools/package.json): axe-core in the browser
+# tests, the Nu Html Checker run with Java. Fetched here once, so that the tests run offline.
+TOOLS := tests/tools/node_modules/.installed
+
+$(TOOLS): tests/tools/package.json
+	cd tests/tools && npm install --no-package-lock --no-audit --no-fund --ignore-scripts
+	touch $(TOOLS)
+
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_issue sample/page-export-2024-10-22.txt \
@@ -21,7 +29,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs with debug off, as in production; the key below exists only for tests.
-test: $(STAMP)
+test: $(STAMP) $(TOOLS)
 	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -80,4 +88,4 @@ bench-notices: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/notices_accuracy.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts tests/tools/node_modules

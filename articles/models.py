@@ -71,6 +71,10 @@ class Article(PrintedItem):
             self.body,
         ]
 
+    def list_title(self):
+        """The line a search result shows for the article: its headline."""
+        return mask_resident_ids(self.headline)
+
     def search_display(self):
         headline, text = self.headline, " ".join(text for _, text in self.paragraphs())
         return mask_resident_ids(headline), mask_resident_ids(text)

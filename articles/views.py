@@ -1,10 +1,12 @@
 from functools import partial
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
 from paper.data import filtered_list_response, json_error, json_response
 from paper.pagination import FilteredListMixin
+from paper.text import meta_description
 
 from .data import article_data, news_article
 from .filters import ArticleFilter
@@ -19,6 +21,12 @@ class ArticleListView(FilteredListMixin, FilterView):
     def get_queryset(self):
         return Article.objects.published().for_list()
 
+    def get_context_data(self, **kwargs):
+        description = (
+            f"检索{settings.PAPER_NAME}历年刊登的文章:按日期、版面、来源、栏目、作者和关键词查找。"
+        )
+        return super().get_context_data(**kwargs, description=description)
+
 
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.published().for_list(), pk=pk)
@@ -27,6 +35,7 @@ def article_detail(request, pk):
     context = {
         "article": article,
         "canonical_url": canonical_url,
+        "description": meta_description(article.lead() or article.headline),
         "structured_data": news_article(article, canonical_url),
         "previous_article": previous_article,
         "next_article": next_article,

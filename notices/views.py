@@ -1,10 +1,12 @@
 import segno
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 
 from paper.data import filtered_list_response, json_error, json_response
 from paper.pagination import FilteredListMixin
+from paper.text import chinese_date, meta_description
 
 from .data import notice_data, notice_structured_data
 from .filters import NoticeFilter
@@ -17,7 +19,14 @@ class NoticeListView(FilteredListMixin, FilterView):
     template_name = "notices/notice_list.html"
 
     def get_queryset(self):
-        return Notice.objects.published().for_list()
+        return Notice.objects.published().for_list().with_titles()
+
+    def get_context_data(self, **kwargs):
+        description = (
+            f"查询{settings.PAPER_NAME}刊登的遗失声明、结婚启事和其他公告:"
+            "按持有人姓名、证件类型、证件号码查找,打印登报证明。"
+        )
+        return super().get_context_data(**kwargs, description=description)
 
 
 def notice_detail(request, pk):
@@ -26,6 +35,8 @@ def notice_detail(request, pk):
     context = {
         "notice": notice,
         "canonical_url": canonical_url,
+        # Who and which document first (a long wording is cut), the wording masked.
+        "description": meta_description(f"{notice.list_title()}:{notice.public_text()}"),
         "structured_data": notice_structured_data(notice, canonical_url),
         "wordings": notice.wordings(),
         "corrected": notice.corrected(),
@@ -34,10 +45,16 @@ def notice_detail(request, pk):
 
 
 def notice_proof(request, pk):
-    notice = get_object_or_404(Notice.objects.published().for_list().with_revisions(), pk=pk)
+    notice = get_object_or_404(
+        Notice.objects.published().for_list().with_titles().with_revisions(), pk=pk
+    )
     permalink = request.build_absolute_uri(notice.get_absolute_url())
     context = {
         "notice": notice,
+        "description": meta_description(
+            f"登报证明:{notice.list_title()},{chinese_date(notice.pub_date)}刊登于"
+            f"《{settings.PAPER_NAME}》{notice.page.code}版,公告编号 {notice.reference}。"
+        ),
         # A proof certifies what the paper printed, whatever was corrected since.
         "printed": notice.printed_wording(),
         "permalink": permalink,
@@ -62,9 +79,15 @@ def notice_detail_json(request, pk):
 
 
 def rates(request):
+    categories = list(RateCategory.objects.prefetch_related("document_types"))
+    prices = ";".join(f"{category.name} {category.price}元" for category in categories)
     context = {
-        "categories": RateCategory.objects.prefetch_related("document_types"),
+        "categories": categories,
         "phones": AdDeskPhone.objects.all(),
+        "description": meta_description(
+            f"在{settings.PAPER_NAME}公告栏刊登遗失声明、结婚启事和其他声明:"
+            f"收费标准({prices}),如何登记和核对刊登文字。"
+        ),
     }
     return render(request, "notices/rates.html", context)
 

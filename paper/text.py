@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import opencc
 from django.conf import settings
+from django.utils.text import Truncator
 
 _to_simplified = opencc.OpenCC("t2s")
 
@@ -207,6 +208,16 @@ def resident_id_lookup(value):
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(value):
         return found[0].number
     return None
+
+
+# About what a search engine's result shows of a Chinese page's meta description.
+DESCRIPTION_LENGTH = 120
+
+
+def meta_description(text):
+    """A page's summary for search engines and link previews: one line, resident IDs masked
+    before it is cut short (an ID cut in two is one the mask cannot see)."""
+    return Truncator(mask_resident_ids(" ".join(text.split()))).chars(DESCRIPTION_LENGTH)
 
 
 def chinese_date(value):

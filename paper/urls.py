@@ -58,6 +58,7 @@ crawler_patterns = [
         {"sitemaps": sitemaps, "template_name": "paper/sitemap.xml"},
         name="sitemap-section",
     ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

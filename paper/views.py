@@ -6,27 +6,35 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.static import serve
 
 from articles.models import Article
-from notices.models import Notice
+from notices.models import Notice, prefetch_titles
 
 from . import context_processors
 from .forms import DateJumpForm, SearchForm
 from .models import Issue, Page
 from .search import SearchQuery, search_sources, snippet
-from .text import mask_resident_ids
+from .text import chinese_date, mask_resident_ids, meta_description
 
 
 def pages_with_contents(issue):
     """The issue's pages in order, each with ``published_articles`` and ``published_notices``.
 
     With what the page cards show of them (includes/headline_list.html, notice_list.html): an
-    issue's hundred articles without their bodies.
+    issue's hundred articles without their bodies, the notices with what their title lines read.
     """
     articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
-    notices = Notice.objects.published().only("page", "order", "kind", "text")
+    notices = (
+        Notice.objects.published()
+        .with_titles()
+        .only(
+            *("page", "order", "kind", "text", "headline", "announcer"),
+            *("wedding__notice", "wedding__groom", "wedding__bride"),
+        )
+    )
     return issue.pages.prefetch_related(
         Prefetch(
             "articles", queryset=articles.order_by("order", "id"), to_attr="published_articles"
@@ -35,14 +43,30 @@ def pages_with_contents(issue):
     )
 
 
+def issue_description(issue, pages):
+    """The issue's date and headlines, page by page (its pages' names if it has no articles)."""
+    headlines = [article.headline for page in pages for article in page.published_articles]
+    contents = headlines or [f"{page.code} {page.name}" for page in pages]
+    return meta_description(
+        f"{settings.PAPER_NAME} {chinese_date(issue.date)},{len(pages)}个版面:" + ";".join(contents)
+    )
+
+
 @cache_control(max_age=60)  # the newest issue appears here within a minute of publishing
 def home(request):
     issue = Issue.objects.published().order_by("-date").first()
+    pages = list(pages_with_contents(issue)) if issue else []
     context = {
         "issue": issue,
-        "pages": pages_with_contents(issue) if issue else [],
+        "pages": pages,
+        "description": issue_description(issue, pages)
+        if issue
+        else f"{settings.PAPER_NAME}数字档案:收录本报历年各期版面、文章与公告。",
         "previous_issue": issue.get_previous_published() if issue else None,
-        "notices": Notice.objects.published().for_list().order_by("-pub_date", "-id")[:5],
+        "notices": Notice.objects.published()
+        .for_list()
+        .with_titles()
+        .order_by("-pub_date", "-id")[:5],
     }
     return render(request, "paper/home.html", context)
 
@@ -67,6 +91,12 @@ def issue_archive(request):
     if years and year not in years:
         raise Http404("这一年没有报纸")
     context = {
+        "description": meta_description(
+            f"{settings.PAPER_NAME}往期报纸:{years[-1]}年至{years[0]}年的每一期,"
+            "按年份和月份浏览,或按日期查找某一天的报纸。"
+            if years
+            else f"{settings.PAPER_NAME}往期报纸,按年份和月份浏览。"
+        ),
         "years": years,
         "year": year,
         "months": issues.calendar(year) if years else [],
@@ -78,9 +108,11 @@ def issue_archive(request):
 
 def issue_detail(request, date):
     issue = get_object_or_404(Issue.objects.published(), date=date)
+    pages = list(pages_with_contents(issue))
     context = {
         "issue": issue,
-        "pages": pages_with_contents(issue),
+        "pages": pages,
+        "description": issue_description(issue, pages),
         "previous_issue": issue.get_previous_published(),
         "next_issue": issue.get_next_published(),
     }
@@ -93,12 +125,22 @@ def page_detail(request, date, code):
     )
     pages = list(page.issue.pages.all())
     position = [p.pk for p in pages].index(page.pk)
+    articles = list(page.articles.published().prefetch_related("zones").order_by("order", "id"))
+    notices = list(
+        page.notices.published().with_titles().prefetch_related("zones").order_by("order", "id")
+    )
+    contents = [article.headline for article in articles]
+    contents += [notice.list_title() for notice in notices]
     context = {
         "issue": page.issue,
         "page": page,
         "pages": pages,
-        "articles": page.articles.published().prefetch_related("zones").order_by("order", "id"),
-        "notices": page.notices.published().prefetch_related("zones").order_by("order", "id"),
+        "articles": articles,
+        "notices": notices,
+        "description": meta_description(
+            f"{settings.PAPER_NAME} {chinese_date(page.issue.date)} {page.code}版 {page.name}:"
+            + ";".join(contents)
+        ),
         "previous_page": pages[position - 1] if position > 0 else None,
         "next_page": pages[position + 1] if position + 1 < len(pages) else None,
     }
@@ -111,7 +153,12 @@ SEARCH_PAGE_SIZE = 20
 def search(request):
     """One search over articles and notices, newest first, each match shown in context."""
     form = SearchForm(request.GET)
-    context = {"form": form, "query": ""}
+    context = {
+        "form": form,
+        "query": "",
+        "description": f"在{settings.PAPER_NAME}数字档案中搜索文章和公告:"
+        "标题、正文、人名、证件号码,最新的在前。",
+    }
     query = SearchQuery.parse(form.cleaned_data["q"]) if form.is_valid() else None
     if query:
         data = form.cleaned_data
@@ -130,14 +177,22 @@ def search(request):
             date_to=data["date_to"],
             order=data["sort"] or "newest",
         )
+        prefetch_titles([document for kind, document in found["documents"] if kind == "notices"])
         results = []
         for kind, document in found["documents"]:
-            title, text = document.search_display()
-            snippet_parts = snippet(text, query)
+            _, text = document.search_display()
             results.append(
-                {"kind": kind, "document": document, "title": title, "snippet": snippet_parts}
+                {
+                    "kind": kind,
+                    "document": document,
+                    "title": document.list_title(),
+                    "snippet": snippet(text, query),
+                }
             )
         context.update(
+            description=meta_description(
+                f"在{settings.PAPER_NAME}数字档案中搜索“{data['q']}”:文章和公告,最新的在前。"
+            ),
             query=mask_resident_ids(data["q"]),
             page=data["page"] or 1,
             counts=found["counts"],
@@ -166,6 +221,13 @@ def page_pdf(request, date, code):
     response = FileResponse(file, content_type="application/pdf")
     response["Content-Disposition"] = page.pdf_content_disposition()
     return response
+
+
+@cache_control(max_age=86400)
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever a page links: the icon in static/
+    under its hashed name, so that the redirect may be kept for a day and the icon for a year."""
+    return redirect(static("favicon.ico"))
 
 
 def media(request, path):

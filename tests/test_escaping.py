@@ -450,6 +450,7 @@ NO_EDITED_TEXT = {
     "sitemap",
     "sitemap-section",
     "robots",
+    "favicon",
 }
 CHECKED = {
     "paper:home",

@@ -330,6 +330,7 @@ def output_urls(archive):
 # Public views left out, and why.
 NOT_FETCHED = {
     "paper:page-pdf": "page files are redacted on another branch; no page file here",
+    "favicon": "a redirect to the icon in the static files, the same for everyone",
 }
 # The URL names output_urls() fetches (the guard below keeps the table complete).
 FETCHED = {

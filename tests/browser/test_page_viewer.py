@@ -221,3 +221,46 @@ def test_notice_links_to_the_page_zoomed_to_its_place(
     assert fill == pytest.approx(0.9, abs=0.02)
     screenshot("page-at-notice")
     assert errors == []
+
+
+# The page's layout shifts (Cumulative Layout Shift, as Chromium measures it for Core Web
+# Vitals) and the image's box when the document has been read, before the image arrives.
+RECORD_LAYOUT = """
+window.layoutShift = 0;
+new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+        if (!entry.hadRecentInput) window.layoutShift += entry.value;
+    }
+}).observe({type: "layout-shift", buffered: true});
+document.addEventListener("DOMContentLoaded", () => {
+    const image = document.querySelector(".page-image");
+    const box = image.getBoundingClientRect();
+    window.boxBeforeLoad = {complete: image.complete, width: box.width, height: box.height};
+});
+"""
+
+
+def test_the_page_image_has_its_place_before_it_loads(page, live_server, archive, screenshot):
+    """No layout shift while a slow page image arrives (the issue measured CLS 0.12)."""
+
+    def slow_image(route):
+        page.wait_for_timeout(800)  # the document is laid out and painted meanwhile
+        route.continue_()
+
+    page.route("**/media/pages/**", slow_image)
+    page.add_init_script(RECORD_LAYOUT)
+    page.goto(live_server.url + "/issues/2024-10-22/A01/")
+    image = page.locator(".page-image")
+    assert image_is_loaded(image, 2000)
+    page.wait_for_timeout(300)
+    before = page.evaluate("window.boxBeforeLoad")
+    after = image.evaluate("image => image.getBoundingClientRect().toJSON()")
+    assert before["complete"] is False
+    assert before["width"] == pytest.approx(after["width"], abs=1)
+    assert before["height"] == pytest.approx(after["height"], abs=1)
+    assert after["width"] > 300
+    # The whole page fits the window's height (less 2rem) and the column's width.
+    assert after["height"] <= page.viewport_size["height"] - 31
+    assert after["width"] <= page.viewport_size["width"]
+    assert page.evaluate("window.layoutShift") < 0.01
+    screenshot("page-viewer-loaded")

@@ -103,7 +103,8 @@ def test_headings_go_in_order_on_every_page(page, live_server, archive):
         assert levels.count(1) == 1, path
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
         landmarks = page.evaluate(
-            "['header[role=banner]', 'main', 'footer', 'nav'].map(s => !!document.querySelector(s))"
+            "['body > header', 'main', 'body > footer', 'nav']"
+            ".map(s => !!document.querySelector(s))"
         )
         assert all(landmarks), path
 

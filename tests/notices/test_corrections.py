@@ -238,6 +238,7 @@ def test_corrected_notice_pages_run_a_fixed_number_of_queries(
     # The notice with its page, issue and couple; its items; its corrections.
     with django_assert_num_queries(3):
         client.get(notice.get_absolute_url())
-    # The notice with its page and issue; its corrections.
-    with django_assert_num_queries(2):
+    # The notice with its page, issue and couple; its items (its description names the holder);
+    # its corrections.
+    with django_assert_num_queries(3):
         client.get(notice.get_proof_url())

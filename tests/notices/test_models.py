@@ -271,3 +271,39 @@ def test_other_notices_credit_code_is_checked_stored_canonical_and_found():
     with pytest.raises(ValidationError) as error:
         wrong_page.full_clean()
     assert set(error.value.message_dict) == {"page", "credit_code"}
+
+
+def test_list_title_says_who_what_and_which_kind():
+    """毕丽静 · 收据 · 遗失声明: the holder and the document's type, not only the kind."""
+    receipt = make_notice(
+        items=[{"holder": "毕丽静", "document_name": "置换保证金收款收据", "number": "0001715"}]
+    )
+    assert receipt.list_title() == "毕丽静 · 收据 · 遗失声明"
+    fishing = make_notice(
+        items=[
+            {"holder": "迟汝海", "document_type": "国籍证书"},
+            {"holder": "曲和林", "document_type": "其他证件", "document_name": "登记证"},
+            {"holder": "曲和林", "document_type": "国籍证书"},
+        ]
+    )
+    # Each holder and each document once; 其他证件 says nothing: the printed name is shown.
+    assert fishing.list_title() == "迟汝海、曲和林 · 国籍证书、登记证 · 遗失声明"
+    many = make_notice(items=[{"holder": name} for name in "甲乙丙丁"])
+    assert many.list_title() == "甲、乙、丙等 · 收据 · 遗失声明"
+
+
+def test_list_title_of_weddings_and_other_notices():
+    from tests.factories import make_wedding_notice
+
+    assert make_wedding_notice().list_title() == "张雨、百音一兰 · 结婚启事"
+    notice = other_notice(headline="减资公告", announcer="烟台某某贸易有限公司")
+    assert notice.list_title() == "烟台某某贸易有限公司 · 减资公告"
+    notice.announcer = ""
+    # Nobody named: the wording says who, as the permalink's title does.
+    assert notice.list_title() == notice.title()
+    assert notice.list_title().startswith("其他声明:烟台某某贸易有限公司经股东会决议")
+
+
+def test_list_title_masks_a_resident_id_in_a_holder():
+    notice = make_notice(items=[{"holder": "张三 370602199001011239", "document_type": "身份证"}])
+    assert notice.list_title() == "张三 370602********1239 · 身份证 · 遗失声明"

@@ -30,7 +30,7 @@ def notice(page):
 def test_notice_page_has_a_readable_title_canonical_link_and_open_graph_tags(client, notice):
     head = read_head(client.get(notice.get_absolute_url()).content.decode())
     url = f"http://testserver/notices/{notice.pk}/"
-    text = f"张三遗失身份证,号码:{MASKED},声明作废。"
+    text = f"张三 · 身份证 · 遗失声明:张三遗失身份证,号码:{MASKED},声明作废。"
 
     assert head.title == "遗失声明:张三 · 2024年10月22日 · 烟台日报"
     assert head.canonical == [url]

@@ -213,16 +213,26 @@ def test_notice_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
     notice = make_notice(items=[{"holder": "甲"}, {"holder": "乙"}, {"holder": "丙"}])
     for _ in range(10):
         make_notice(items=[{"holder": "丁"}])
-    # The count, the page of notices, and the document types for the filter's choices.
-    with django_assert_num_queries(3 + TIMED_COUNT):
+    # The count, the page of notices, their items with their types (for the title lines), and
+    # the document types for the filter's choices.
+    with django_assert_num_queries(4 + TIMED_COUNT):
         client.get("/notices/")
-    with django_assert_num_queries(3 + TIMED_COUNT):
+    with django_assert_num_queries(4 + TIMED_COUNT):
         client.get("/notices/", {"holder": "甲", "kind": "lost"})
     # The notice with its page, issue and couple; its items; its corrections.
     with django_assert_num_queries(3):
         client.get(notice.get_absolute_url())
-    # The notice with its page and issue; its corrections.
-    with django_assert_num_queries(2):
+    # The notice with its page, issue and couple; its items (its description names the holder);
+    # its corrections.
+    with django_assert_num_queries(3):
         client.get(notice.get_proof_url())
     with django_assert_num_queries(3):
         client.get("/notices/rates/")
+
+
+def test_notice_list_shows_holder_and_document_in_each_title_line(client):
+    make_notice(items=[{"holder": "毕丽静", "document_name": "置换保证金收款收据"}])
+    make_notice(items=[{"holder": "迟汝海", "document_type": "国籍证书"}])
+    html = client.get("/notices/").content.decode()
+    titles = re.findall(r'<span class="notice-title">([^<]*)</span>', html)
+    assert titles == ["迟汝海 · 国籍证书 · 遗失声明", "毕丽静 · 收据 · 遗失声明"]

@@ -197,7 +197,7 @@ def test_search_narrows_by_kind_and_date(client):
         return [r["title"] for r in response.context["results"]]
 
     assert titles(kind="articles") == ["五月的工匠", "一月的工匠"]
-    assert all(t.startswith("遗失声明") for t in titles(kind="notices"))
+    assert titles(kind="notices") == ["工匠张三 · 收据 · 遗失声明"]
     assert titles(kind="articles", date_to="2024-03-01") == ["一月的工匠"]
     assert titles(kind="articles", date_from="2024-03-01") == ["五月的工匠"]
 
@@ -348,6 +348,40 @@ def test_no_query_class_scans_the_articles_table(postgres_only, monkeypatch, q, 
                 assert "Seq Scan on articles_article" not in plan, plan
         finally:
             cursor.execute("SET enable_seqscan = on")
+
+
+@pytest.mark.parametrize("q", ["0001715", "毕丽静", "保证金"])
+def test_a_notice_found_by_its_number_or_a_word_says_whose_it_is(client, q):
+    """The title line names holder and document (the snippet may start after the name)."""
+    notice = make_notice(
+        items=[
+            {
+                "holder": "毕丽静",
+                "document_name": "置换保证金收款收据",
+                "issuer": "烟台中升丰田汽车销售服务有限公司",
+                "number": "0001715",
+            }
+        ]
+    )
+    response = client.get("/search/", {"q": q})
+    [result] = response.context["results"]
+    assert result["title"] == "毕丽静 · 收据 · 遗失声明"
+    html = response.content.decode()
+    assert f'<a href="{notice.get_absolute_url()}">毕丽静 · 收据 · 遗失声明</a>' in html
+    assert f"公告编号 {notice.reference}" in html
+
+
+def test_search_reads_the_notices_titles_in_a_fixed_number_of_queries(client):
+    make_notice(items=[{"holder": "工匠张三"}])
+    client.get("/search/", {"q": "工匠"})  # the token statistics are then cached
+    with CaptureQueriesContext(connection) as one:
+        client.get("/search/", {"q": "工匠"})
+    for n in range(10):
+        make_notice(items=[{"holder": f"工匠{n}"}, {"holder": "李四", "document_type": "身份证"}])
+    with CaptureQueriesContext(connection) as eleven:
+        response = client.get("/search/", {"q": "工匠"})
+    assert len(response.context["results"]) == 11
+    assert len(eleven) == len(one)
 
 
 @pytest.fixture
