@@ -78,6 +78,18 @@ def page_cache(settings):
 
 
 @pytest.fixture
+def editor(client, db):
+    """A member of the group 编辑 (not a superuser), logged in to the test client."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name="编辑"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def postgres_only(db):
     from django.db import connection
 

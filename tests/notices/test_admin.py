@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,14 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def page():
     return make_page(make_issue(date=datetime.date(2024, 10, 22)), code="A03", name="公告")
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 def lost_notice_form(page, items, **fields):

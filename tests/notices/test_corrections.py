@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from notices.models import CorrectionKind, Notice, NoticeRevision
 from tests.factories import make_archive, make_issue, make_notice, make_page
@@ -23,14 +22,6 @@ def notice():
     return make_notice(
         page, items=[{"holder": "张三", "document_type": "学生证", "number": "2024001"}]
     )
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 def change_form(notice, **fields):

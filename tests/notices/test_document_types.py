@@ -4,7 +4,7 @@ type and so its fee, and the numbers checked as resident IDs inside other docume
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -161,14 +161,6 @@ def test_a_type_name_may_not_be_an_alias():
     ]
     card.name = "临时身份证"
     card.full_clean()
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 def test_admin_finds_a_type_by_its_alias_and_shows_them(admin_client):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from notices.models import DocumentType, LostItem, Notice
 from tests.admin_forms import posted_form
@@ -13,14 +12,6 @@ pytestmark = pytest.mark.django_db
 
 ID_NUMBER = "370602199001011239"
 MASKED = "370602********1239"
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,19 +3,10 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from tests.factories import make_article, make_issue, make_notice, make_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertContains
 
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.django_db
 
 HEADLINE = "烟台市整形美容协会成立大会成功召开"
 BODY = "10月18日,烟台市整形美容协会成立大会在东山宾馆隆重举行。"
-
-
-@pytest.fixture
-def editor(client):
-    """A member of the group 编辑, not a superuser."""
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
@@ -13,15 +12,6 @@ from paper.models import Issue, printed_item_models
 from tests.factories import make_article, make_issue, make_notice, make_page, make_wedding_notice
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_every_printed_model_is_known_to_the_base():
