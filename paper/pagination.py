@@ -8,7 +8,6 @@ are read whole. Both are Django Paginators, so views, templates and the JSON lis
 they use Django's own.
 """
 
-import datetime
 import json
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -16,7 +15,7 @@ from django.db import OperationalError, connection
 from django.utils.functional import cached_property
 from psycopg.errors import QueryCanceled
 
-from .search import MAX_RESULT_PAGES, SearchQuery, local_settings, newest
+from .search import MAX_RESULT_PAGES, SearchQuery, earlier_until, local_settings, newest
 
 # Up to this many rows a list is counted exactly; past it the planner's estimate is shown.
 EXACT_COUNT_UP_TO = 10_000
@@ -38,8 +37,7 @@ class ArchivePaginator(Paginator):
 
     @property
     def earlier_until(self):
-        """The day before the earliest one searched: where "search earlier" takes up."""
-        return self.searched_from - datetime.timedelta(days=1) if self.searched_from else None
+        return earlier_until(self.searched_from)
 
     @cached_property
     def count(self):

@@ -377,6 +377,11 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     return Results(objects, len(objects), searched_from is not None, "windows", searched_from)
 
 
+def earlier_until(searched_from):
+    """The day before the earliest one searched, where "search earlier" takes up (or None)."""
+    return searched_from - datetime.timedelta(days=1) if searched_from else None
+
+
 @contextlib.contextmanager
 def local_settings(**settings):
     """PostgreSQL settings for the queries inside the block only, in a transaction of their own.
@@ -560,7 +565,7 @@ def search_sources(sources, query, *, page, per_page, date_from=None, date_to=No
     return {
         "documents": documents[start : start + per_page],
         "searched_from": searched_from,
-        "earlier_until": searched_from - datetime.timedelta(days=1) if searched_from else None,
+        "earlier_until": earlier_until(searched_from),
         "counts": {kind: (r.count, r.estimated) for kind, r in found.items()},
         "has_next": len(documents) > start + per_page,
         "plans": {kind: r.plan for kind, r in found.items()},

@@ -140,12 +140,11 @@ class PrintedItemSitemap(KeyRangeSitemap):
     """Every published item of ``model`` (a PrintedItem), by its permalink."""
 
     model = None
+    url_name = None  # the permalink's, with a ``pk`` argument
 
     def items(self):
         # Only what a URL shows: not the bodies of 2,000 articles.
         return self.model.objects.published().order_by("pk").values_list("pk", "updated")
-
-    url_name = None  # the permalink's, with a ``pk`` argument
 
     def entries(self, rows):
         pattern = path_pattern(self.url_name, "pk")

@@ -182,11 +182,10 @@ def test_edits_to_a_draft_are_logged_with_the_fields_chinese_names(editor, page)
     assert "刊登文字" in history and "xiaowang" in history
 
 
-def test_publishing_on_an_unpublished_issue_warns_and_offers_to_publish_the_issue(editor, page):
-    Issue.objects.filter(pk=page.issue_id).update(is_published=False)
-    notice = make_notice(page, status=Notice.Status.DRAFT, items=[{"holder": "张三"}])
+def published_form(page, notice):
+    """The change form of a notice of one item (张三's receipt), posted as 已发布."""
     item = notice.items.get()
-    data = lost_notice_form(
+    return lost_notice_form(
         page,
         [{"id": item.pk, "notice": notice.pk, "holder": "张三", "document_type": doc("收据")}],
         text=notice.text,
@@ -194,6 +193,12 @@ def test_publishing_on_an_unpublished_issue_warns_and_offers_to_publish_the_issu
         status="published",
         **{"items-INITIAL_FORMS": 1},
     )
+
+
+def test_publishing_on_an_unpublished_issue_warns_and_offers_to_publish_the_issue(editor, page):
+    Issue.objects.filter(pk=page.issue_id).update(is_published=False)
+    notice = make_notice(page, status=Notice.Status.DRAFT, items=[{"holder": "张三"}])
+    data = published_form(page, notice)
     response = editor.post(f"/admin/notices/notice/{notice.pk}/change/", data, follow=True)
     assert Notice.objects.get().status == Notice.Status.PUBLISHED
     html = response.content.decode()
@@ -231,15 +236,7 @@ def test_an_article_published_on_an_unpublished_issue_warns_too(editor, page):
 def test_the_message_after_a_save_links_to_the_public_page(editor, page):
     notice = make_notice(page, status=Notice.Status.DRAFT, items=[{"holder": "张三"}])
     editor.post("/admin/notices/notice/", {"action": "publish", "_selected_action": [notice.pk]})
-    item = notice.items.get()
-    data = lost_notice_form(
-        page,
-        [{"id": item.pk, "notice": notice.pk, "holder": "张三", "document_type": doc("收据")}],
-        text=notice.text,
-        fee=notice.fee,
-        status="published",
-        **{"items-INITIAL_FORMS": 1},
-    )
+    data = published_form(page, notice)
     response = editor.post(f"/admin/notices/notice/{notice.pk}/change/", data, follow=True)
     url = notice.get_absolute_url()
     assert f'读者现在可以在 <a href="{url}">{url}</a> 看到这则公告。' in response.content.decode()
