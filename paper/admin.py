@@ -5,6 +5,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
@@ -73,6 +74,7 @@ class IssueDayFilter(admin.FieldListFilter):
     """
 
     parts = ("year", "month", "day")
+    bounds = ((1, 9999), (1, 12), (1, 31))
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.names = {part: f"{field_path}__{part}" for part in self.parts}
@@ -81,6 +83,18 @@ class IssueDayFilter(admin.FieldListFilter):
 
     def expected_parameters(self):
         return list(self.names.values())
+
+    def queryset(self, request, queryset):
+        """The chosen day, month or year; any other value is the admin's 筛选条件有误 (not a 500:
+        a year of 99999999999 has no first of January)."""
+        chosen = self.chosen()
+        if len(chosen) != len(self.used_parameters) or not all(
+            low <= value <= high for value, (low, high) in zip(chosen, self.bounds, strict=False)
+        ):
+            raise IncorrectLookupParameters("出版日期的年、月、日不对")
+        return queryset.filter(
+            **{f"{self.field_path}__{p}": v for p, v in zip(self.parts, chosen, strict=False)}
+        )
 
     def chosen(self):
         """The year, month and day chosen, as numbers, each only with the ones before it."""

@@ -84,3 +84,18 @@ def test_the_lists_pick_a_day_by_year_month_and_day_from_the_days_of_issue(admin
     )
     assert [a.headline for a in listed.context["cl"].result_list] == ["10月22日的新闻"]
     assert "21日" in listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"pub_date__year": "abc"},
+        {"pub_date__year": "2024", "pub_date__month": "13"},
+        {"pub_date__year": "99999999999"},  # no first of January: was a 500
+        {"pub_date__day": "22"},  # a day without its year and month
+    ],
+)
+def test_a_wrong_year_month_or_day_is_the_admins_error_page_not_a_500(admin_client, params):
+    make_article(make_page(), headline="新闻")
+    response = admin_client.get("/admin/articles/article/", params)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
