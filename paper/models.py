@@ -337,6 +337,71 @@ class Page(models.Model):
         return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}.pdf"
 
 
+class RecognitionStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "识别中"
+    DONE = "done", "已识别"
+    FAILED = "failed", "识别失败"
+
+
+class PageRecognitionQuerySet(models.QuerySet):
+    def done(self):
+        return self.filter(status=RecognitionStatus.DONE)
+
+
+class PageRecognition(models.Model):
+    """The text read off a page's scan by OCR (paper.ocr), and how the reading went.
+
+    One per page. ``file_name`` is the page file that was read: a new file makes the reading
+    stale. ``data`` is paper.ocr.lines.Recognition as JSON, with what the layout made of it.
+    A run claims the row (``claimed_by``, ``claimed_at``) so that no page is read twice at once.
+    """
+
+    Status = RecognitionStatus
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, related_name="recognition", verbose_name="版面"
+    )
+    status = models.CharField(
+        "识别状态", max_length=10, choices=RecognitionStatus, default=RecognitionStatus.QUEUED
+    )
+    file_name = models.CharField("识别的文件", max_length=200, blank=True)
+    engine = models.CharField("识别引擎", max_length=100, blank=True)
+    data = models.JSONField("识别结果", default=dict, blank=True, editable=False)
+    confidence = models.FloatField("平均置信度", null=True, blank=True)
+    message = models.TextField(
+        "给编辑的说明", blank=True, help_text="识别中发现的问题,例如空白页、横放的扫描图。"
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    claimed_by = models.CharField("执行者", max_length=200, blank=True)
+    claimed_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    seconds = models.FloatField("用时(秒)", null=True, blank=True)
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PageRecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文字识别"
+        verbose_name_plural = "文字识别"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RecognitionStatus.values),
+                name="pagerecognition_status_valid",
+                violation_error_message="请从列表中选择识别状态。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} {self.get_status_display()}"
+
+    @property
+    def is_current(self):
+        """Whether this reading is of the page's present file."""
+        return self.status == RecognitionStatus.DONE and self.file_name == self.page.file.name
+
+
 class PrintedStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
@@ -385,6 +450,14 @@ class PrintedItem(Searchable):
     )
     review_note = models.TextField(
         "核对说明", blank=True, help_text="导入时做了哪些修复、还有什么需要核对。"
+    )
+    # Set on what was read off a scan (paper.ocr): the text may be wrong, and readers are told.
+    ocr_confidence = models.FloatField(
+        "识别置信度",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="从扫描图识别出的文字的平均置信度(0–1);为空表示文字不是识别出来的。",
     )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
@@ -446,6 +519,11 @@ class PrintedItem(Searchable):
 
     def is_public(self):
         return self.status == PrintedStatus.PUBLISHED and self.issue.is_published
+
+    @property
+    def is_recognised_text(self):
+        """Whether the text was read off a scan by OCR (and may be wrong)."""
+        return self.ocr_confidence is not None
 
     def zone_phrases(self):
         """(the text that starts the item, the texts printed after it), to find its zones."""

@@ -1,0 +1,114 @@
+"""What the OCR engine gives and the layout reads: lines of text with their boxes.
+
+Boxes are (left, top, right, bottom) in pixels of the picture that was recognised, whose size
+the Recognition carries; ``fractions()`` gives them as shares of the page, as zones keep them.
+Everything here is plain data that survives a round trip through JSON (PageRecognition.data).
+"""
+
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Char:
+    """One recognised character: where it is printed and how sure the engine was (0–1)."""
+
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text as recognised: horizontal, or a vertical column read top to bottom."""
+
+    text: str
+    box: Box
+    confidence: float  # the mean of its characters'
+    chars: tuple[Char, ...] = ()
+    vertical: bool = False
+
+    @property
+    def height(self):
+        return self.box[3] - self.box[1]
+
+    @property
+    def width(self):
+        return self.box[2] - self.box[0]
+
+    def to_json(self):
+        return {
+            "text": self.text,
+            "box": [round(value, 1) for value in self.box],
+            "confidence": round(self.confidence, 4),
+            "chars": [
+                [char.text, [round(value, 1) for value in char.box], round(char.confidence, 4)]
+                for char in self.chars
+            ],
+            "vertical": self.vertical,
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            text=data["text"],
+            box=tuple(data["box"]),
+            confidence=data["confidence"],
+            chars=tuple(
+                Char(text, tuple(box), confidence) for text, box, confidence in data["chars"]
+            ),
+            vertical=data.get("vertical", False),
+        )
+
+
+@dataclass
+class Recognition:
+    """What the engine read on one page."""
+
+    width: int  # of the picture recognised, in pixels
+    height: int
+    lines: list[Line] = field(default_factory=list)
+    engine: str = ""  # name and version, e.g. "RapidOCR 1.4.4 (PP-OCRv4)"
+    seconds: float = 0.0
+    # What an editor must know of the scan, in Chinese: a blank page, a page on its side,
+    # vertical columns the engine could not read.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def confidence(self):
+        """The mean confidence of every character on the page, or None without text."""
+        weights = [(len(line.text), line.confidence) for line in self.lines if line.text]
+        total = sum(count for count, _ in weights)
+        return sum(count * value for count, value in weights) / total if total else None
+
+    def fractions(self, box):
+        """``box`` in pixels as shares of the page (left, top, right, bottom), 0–1."""
+        left, top, right, bottom = box
+        return (
+            max(0.0, left / self.width),
+            max(0.0, top / self.height),
+            min(1.0, right / self.width),
+            min(1.0, bottom / self.height),
+        )
+
+    def to_json(self):
+        return {
+            "width": self.width,
+            "height": self.height,
+            "engine": self.engine,
+            "seconds": round(self.seconds, 3),
+            "problems": list(self.problems),
+            "lines": [line.to_json() for line in self.lines],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            width=data["width"],
+            height=data["height"],
+            lines=[Line.from_json(line) for line in data["lines"]],
+            engine=data.get("engine", ""),
+            seconds=data.get("seconds", 0.0),
+            problems=list(data.get("problems", [])),
+        )
