@@ -36,6 +36,7 @@ from .text import (
     find_resident_ids,
     mask_resident_ids,
     normalize_text,
+    normalize_with_origins,
     resident_id_digest,
     resident_id_digests,
 )
@@ -473,19 +474,9 @@ def _unindexed_order(queryset, date_field):
     )
 
 
-def _normal_with_origins(text):
-    """The normalised text, and for each of its characters the index of the original one."""
-    pieces, origins = [], []
-    for index, char in enumerate(text):
-        normal = normalize_text(char)
-        pieces.append(normal)
-        origins.extend([index] * len(normal))
-    return "".join(pieces), origins
-
-
 def matched_spans(text, query):
     """Where the query's terms occur in ``text``, as sorted, merged (start, end) pairs."""
-    normal, origins = _normal_with_origins(text)
+    normal, origins = normalize_with_origins(text)
     spans = []
     for term in query.terms:
         start = normal.find(term.text)

@@ -457,3 +457,18 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
     found = client.get("/articles/", {"q": "烟台建", "date_to": "2024-12-01"})
     assert [article.pk for article in found.context["article_list"]] == [old.pk]
     assert "只检索了" not in found.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, q, marked",
+    [
+        ("烟台港吞吐量创新高", "吞吐量", ["吞吐量"]),
+        # ㎡ normalises to two characters and 龍 to one: the marks stay on the original text.
+        ("面积120㎡的房子在龍口", "房子 龙口", ["房子", "龍口"]),
+        ("ＡＢＣ公司遗失公章", "abc公司", ["ＡＢＣ公司"]),
+    ],
+)
+def test_a_snippet_marks_the_words_where_the_original_text_has_them(text, q, marked):
+    parts = search.snippet(text, SearchQuery.parse(q))
+    assert [part for part, is_match in parts if is_match] == marked
+    assert "".join(part for part, _ in parts) == text
