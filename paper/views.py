@@ -16,7 +16,7 @@ from notices.models import Notice, prefetch_titles
 from . import context_processors
 from .forms import DateJumpForm, SearchForm
 from .models import Issue, Page
-from .search import SearchQuery, search_sources, snippet
+from .search import SearchQuery, marked_snippet, search_sources
 from .text import chinese_date, mask_resident_ids, meta_description
 
 
@@ -186,7 +186,7 @@ def search(request):
                     "kind": kind,
                     "document": document,
                     "title": document.list_title(),
-                    "snippet": snippet(text, query),
+                    "snippet": marked_snippet(text, query),
                 }
             )
         context.update(

@@ -472,3 +472,8 @@ def test_a_snippet_marks_the_words_where_the_original_text_has_them(text, q, mar
     parts = search.snippet(text, SearchQuery.parse(q))
     assert [part for part, is_match in parts if is_match] == marked
     assert "".join(part for part, _ in parts) == text
+
+
+def test_the_marked_snippet_escapes_the_text_and_marks_only_the_matches():
+    html = search.marked_snippet("<b>烟台</b>港 & 烟台山", SearchQuery.parse("烟台"))
+    assert html == "&lt;b&gt;<mark>烟台</mark>&lt;/b&gt;港 &amp; <mark>烟台</mark>山"
