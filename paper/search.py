@@ -390,18 +390,27 @@ def local_settings(**settings):
 
     SET LOCAL alone would last to the end of an enclosing transaction (a savepoint's release
     keeps it): every later query would be planned without sorts, or cut off after a count's
-    40 ms. The earlier values are put back on leaving (and by the rollback, on an error).
+    40 ms. Inside one, the earlier values are put back on leaving (and by the rollback, on an
+    error); otherwise the block's own commit ends them. One statement sets them all: a search
+    enters such a block for each source, and each round trip costs.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        earlier = {}
-        for name, value in settings.items():
-            cursor.execute(
-                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
-            )
-            earlier[name] = cursor.fetchone()[0]
+    if not settings:
         yield
-        for name, value in earlier.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        return
+    nested = connection.in_atomic_block
+    names = list(settings)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["current_setting(%s), set_config(%s, %s, true)"] * len(names)),
+            [value for name in names for value in (name, name, settings[name])],
+        )
+        earlier = cursor.fetchone()[::2]
+        yield
+        if nested:
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [value for pair in zip(names, earlier, strict=True) for value in pair],
+            )
 
 
 def _candidates_fewer_than(term, stats, model, cap=PROBE_CAP):

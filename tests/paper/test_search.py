@@ -477,3 +477,30 @@ def test_a_snippet_marks_the_words_where_the_original_text_has_them(text, q, mar
 def test_the_marked_snippet_escapes_the_text_and_marks_only_the_matches():
     html = search.marked_snippet("<b>烟台</b>港 & 烟台山", SearchQuery.parse("烟台"))
     assert html == "&lt;b&gt;<mark>烟台</mark>&lt;/b&gt;港 &amp; <mark>烟台</mark>山"
+
+
+def current(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def assert_settings_last_only_inside_the_block():
+    with search.local_settings(enable_sort="off", work_mem="64MB"):
+        assert (current("enable_sort"), current("work_mem")) == ("off", "64MB")
+    assert (current("enable_sort"), current("work_mem")) == ("on", "4MB")
+    with pytest.raises(RuntimeError), search.local_settings(enable_sort="off"):
+        raise RuntimeError("a query failed inside the block")
+    assert current("enable_sort") == "on"
+
+
+def test_local_settings_are_put_back_inside_an_enclosing_transaction(postgres_only):
+    assert connection.in_atomic_block
+    assert_settings_last_only_inside_the_block()
+
+
+# Serialized like the other transactional tests, so that its flush leaves the rows they restore.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_local_settings_end_with_their_own_transaction(postgres_only):
+    assert not connection.in_atomic_block
+    assert_settings_last_only_inside_the_block()
