@@ -663,9 +663,15 @@ def recognition_context(page, recognition):
                     "item": item,
                     "url": admin_change_url(item) if item is not None else "",
                     "title": title,
-                    # The label inside the block's top left corner.
-                    "label_x": round(block.box[0] + review.label_size * 0.3, 1),
-                    "label_y": round(block.box[1] + review.label_size * 1.1, 1),
+                    # The label over the block's top left corner, clear of its text; inside
+                    # it at the top of the page.
+                    "label_x": round(block.box[0], 1),
+                    "label_y": round(
+                        block.box[1] - review.label_size * 0.25
+                        if block.box[1] > review.label_size
+                        else block.box[1] + review.label_size,
+                        1,
+                    ),
                 }
             )
         drafts = list(dict.fromkeys(entry["item"] for entry in blocks if entry["item"]))

@@ -126,9 +126,9 @@ class PageReview:
 
     @property
     def label_size(self):
-        """The size of a block's label in the picture's pixels: about 12 px on a column-wide
-        rendering of the page."""
-        return max(round(self.width / 70), 8)
+        """The size of a block's label in the picture's pixels: about 12 px where the page is
+        shown 550 px wide."""
+        return max(round(self.width / 45), 8)
 
 
 def rect(box):

@@ -553,3 +553,18 @@ def test_review_runs_a_fixed_number_of_queries(editor, scanned_page, drafts, rec
         response = editor.get(review_url(scanned_page))
     assert response.content.decode().count("ocr-kind-body") >= 12
     assert len(few) == len(many)
+
+
+def test_recognised_text_is_escaped(editor, scanned_page):
+    data = {
+        "width": 100,
+        "height": 100,
+        "lines": [line("<script>x</script>", (1, 1, 90, 9), 0.5)],
+        "blocks": [{"kind": "<b>", "box": [1, 1, 90, 9], "lines": [0], "item": None}],
+    }
+    PageRecognition.objects.create(
+        page=scanned_page, status="done", file_name=scanned_page.file.name, data=data
+    )
+    html = editor.get(review_url(scanned_page)).content.decode()
+    assert "<script>x" not in html and "&lt;script&gt;" in html
+    assert "<b>" not in html and "ocr-kind-other" in html
