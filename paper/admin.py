@@ -149,13 +149,14 @@ class IssueDayFilter(admin.FieldListFilter):
             }
 
 
-def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=""):
+def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text="", guides=()):
     """The page image with its zones drawn, each a link to its article or notice in the admin.
 
     With ``editable_prefix`` (an inline formset's prefix) the zones of that formset are drawn by
     static/js/zone-editor.js, to be moved, resized and added with the mouse; ``leave_out``
     (an article or notice) is then left out of the zones drawn here. ``help_text`` replaces
-    the sentence that says what the editable boxes are.
+    the sentence that says what the editable boxes are. ``guides`` are boxes drawn dashed
+    beneath, for reference: where OCR found an item's text (x, y, width, height in fractions).
     """
     if page is None or not page.has_image:
         return "版面还没有图片:在“版面”中上传这一版的 PDF 或扫描图后,这里会显示版面图和热区。"
@@ -179,6 +180,7 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=
         "shown": shown,
         "editable_prefix": editable_prefix,
         "help_text": help_text,
+        "guides": guides,
     }
     return render_to_string("admin/page_zones.html", context)
 
@@ -383,7 +385,9 @@ class PrintedItemAdmin(WhereSeenAdmin):
     def zones_on_page(self, item):
         if not item.pk:
             return f"保存后可以在版面图上画出{self.this_item}的热区。"
-        return page_zones_preview(item.page, editable_prefix="zones", leave_out=item)
+        return page_zones_preview(
+            item.page, editable_prefix="zones", leave_out=item, guides=recognised_guides(item)
+        )
 
     # What was read off a scan (OCR): its lines and their confidence on its form, with the
     # crop of the scan, so that the editor knows what to check before clearing 待核对.
@@ -745,6 +749,28 @@ def recognised_item_context(item):
         "low_line_threshold": percent(LOW_LINE_CONFIDENCE),
         "low_char_threshold": percent(LOW_CHAR_CONFIDENCE),
     }
+
+
+def recognised_guides(item):
+    """Where OCR found an OCR draft's text, as fractions of the page (x, y, width, height):
+    the zone editor draws them dashed, for the editor to set the zones by."""
+    if not item.is_recognised_text:
+        return []
+    recognition = recognition_of(item.page)
+    if recognition is None or recognition.status != RecognitionStatus.DONE:
+        return []
+    review = page_review(recognition.data)
+    if review is None:
+        return []
+    return [
+        {
+            "x": round(left / review.width, 4),
+            "y": round(top / review.height, 4),
+            "width": round((right - left) / review.width, 4),
+            "height": round((bottom - top) / review.height, 4),
+        }
+        for left, top, right, bottom in review.boxes_of(item._meta.label_lower, item.pk)
+    ]
 
 
 class RecognitionFilter(admin.SimpleListFilter):

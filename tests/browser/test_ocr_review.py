@@ -181,5 +181,6 @@ def test_recognised_blocks_lie_over_the_text_of_the_scan(
     expect(page.locator(".ocr-item-crop svg")).to_be_visible()
     expect(page.locator(".ocr-item tr.is-low")).to_have_count(2)
     expect(page.locator(".ocr-item mark")).to_have_text("孙")
+    expect(page.locator(".page-zones-admin-guides rect")).to_have_count(3)
     page.locator(".ocr-item").scroll_into_view_if_needed()
     screenshot("admin-ocr-article")

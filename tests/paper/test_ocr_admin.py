@@ -404,6 +404,17 @@ def test_ocr_article_form_shows_its_lines_and_the_crop_of_the_scan(
     assert (image["width"], image["height"]) == ("1400", "2000")
     assert len(page.all("rect", "ocr-low-line")) == 2
     assert f'href="{review_url(scanned_page)}"' in html
+    # The zone editor shows, dashed, where OCR found the article's blocks.
+    guides = [
+        rect_of(attrs)
+        for attrs, svg in page.all("rect", inside="svg")
+        if svg and "page-zones-admin-guides" in svg.get("class", "")
+    ]
+    assert guides == [
+        rect(0.0714, 0.05, 0.8571, 0.04),
+        rect(0.0714, 0.11, 0.8571, 0.05),
+        rect(0.6429, 0.21, 0.2857, 0.02),
+    ]
 
 
 def test_ocr_notice_form_opens_the_review(editor, scanned_page, drafts, recognition):
