@@ -597,6 +597,23 @@ def recognition_of(page):
         return None
 
 
+def has_recognition(page):
+    """Whether the page has a PageRecognition, from PageAdmin's annotation where it is there
+    (no need to load the reading's data, which is large)."""
+    if hasattr(page, "recognition_status"):
+        return page.recognition_status is not None
+    return recognition_of(page) is not None
+
+
+def review_of(recognition):
+    """paper.ocr.review's reading of a finished recognition, once per instance, or None."""
+    if recognition is None or recognition.status != RecognitionStatus.DONE:
+        return None
+    if not hasattr(recognition, "_review"):
+        recognition._review = page_review(recognition.data)
+    return recognition._review
+
+
 def recognised_items(page, review):
     """The drafts the blocks became, by (model label, pk): those still on ``page``.
 
@@ -644,9 +661,7 @@ def recognition_state(page, recognition):
 def recognition_context(page, recognition):
     """What the page's 文字识别核对 view shows (templates/admin/paper/page/recognition.html)."""
     state, is_error = recognition_state(page, recognition)
-    review = None
-    if recognition is not None and recognition.status == RecognitionStatus.DONE:
-        review = page_review(recognition.data)
+    review = review_of(recognition)
     blocks, drafts = [], []
     if review:
         items = recognised_items(page, review)
@@ -705,9 +720,7 @@ def recognised_item_context(item):
     """An OCR draft's own recognised lines, and the crop of the scan they were read from."""
     page = item.page
     recognition = recognition_of(page)
-    review = None
-    if recognition is not None and recognition.status == RecognitionStatus.DONE:
-        review = page_review(recognition.data)
+    review = review_of(recognition)
     label = item._meta.label_lower
     lines = review.lines_of(label, item.pk) if review else []
     crop = None
@@ -756,10 +769,7 @@ def recognised_guides(item):
     the zone editor draws them dashed, for the editor to set the zones by."""
     if not item.is_recognised_text:
         return []
-    recognition = recognition_of(item.page)
-    if recognition is None or recognition.status != RecognitionStatus.DONE:
-        return []
-    review = page_review(recognition.data)
+    review = review_of(recognition_of(item.page))
     if review is None:
         return []
     return [
@@ -944,7 +954,7 @@ class PageAdmin(WhereSeenAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        classes = [] if recognition_of(obj) else ["collapse"]
+        classes = [] if has_recognition(obj) else ["collapse"]
         return [*fieldsets, ("文字识别", {"fields": ["recognition_summary"], "classes": classes})]
 
     def get_urls(self):
@@ -956,7 +966,7 @@ class PageAdmin(WhereSeenAdmin):
         return [review, *super().get_urls()]
 
     def recognition_links(self, page):
-        if recognition_of(page) is None:
+        if page is None or not has_recognition(page):
             return {}
         return {"recognition_url": reverse("admin:paper_page_recognition", args=[page.pk])}
 

@@ -9,6 +9,8 @@ a line that is not there, is shown as far as it goes, never an error.
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html, format_html_join
+
 from .lines import Line
 
 # A line read with less confidence than this is marked for editors; so is a character.
@@ -63,6 +65,24 @@ class ReviewLine:
     @property
     def percent(self):
         return percent(self.confidence)
+
+    def text_html(self):
+        """The text, each doubtful character marked (a page holds thousands: built here, not
+        in a template loop)."""
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(
+                        '<mark title="这个字的置信度 {}">{}</mark>', char.percent, char.text
+                    )
+                    if char.low
+                    else char.text,
+                )
+                for char in self.chars
+            ),
+        )
 
     @property
     def rect(self):
