@@ -8,6 +8,7 @@ a line that is not there, is shown as far as it goes, never an error.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import format_html, format_html_join
 
@@ -124,7 +125,7 @@ class PageReview:
     problems: list[str] = field(default_factory=list)
     skipped: int = 0  # lines or blocks left out because the data did not make sense
 
-    @property
+    @cached_property
     def low_lines(self):
         """The doubtful lines, the least sure first."""
         return sorted((line for line in self.lines if line.low), key=lambda line: line.confidence)
