@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from paper.admin import DateRangeFilter, IssueDayFilter, PrintedItemAdmin, publishing_actions
+from paper.admin import (
+    DateRangeFilter,
+    IssueDayFilter,
+    PrintedItemAdmin,
+    RecognisedTextFilter,
+    publishing_actions,
+)
 
 from .models import Article, ArticleZone
 
@@ -14,11 +20,20 @@ class ArticleZoneInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(PrintedItemAdmin):
     this_item = "这篇文章"
-    list_display = ["pub_date", "page_code", "headline", "source", "status", "review_flag"]
+    list_display = [
+        "pub_date",
+        "page_code",
+        "headline",
+        "source",
+        "status",
+        "review_flag",
+        "recognition_confidence",
+    ]
     list_display_links = ["headline"]
     list_filter = [
         "status",
         "needs_review",
+        RecognisedTextFilter,
         ("pub_date", IssueDayFilter),
         ("pub_date", DateRangeFilter),
     ]

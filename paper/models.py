@@ -194,6 +194,16 @@ class PageQuerySet(models.QuerySet):
         """Pages whose file has no text layer to find ID numbers by, unchecked by an editor."""
         return self.exclude(file="").filter(has_text_layer=False, redaction_checked=None)
 
+    def with_recognised_drafts_to_review(self):
+        """Pages on which an article or notice read off the scan (OCR) waits for an editor."""
+        condition = models.Q(pk__in=[])
+        for model in printed_item_models():
+            drafts = model._default_manager.filter(
+                page=models.OuterRef("pk"), needs_review=True, ocr_confidence__isnull=False
+            )
+            condition |= models.Exists(drafts)
+        return self.filter(condition)
+
 
 class Page(models.Model):
     """A page (版面) of an issue."""

@@ -175,3 +175,47 @@ def make_scan(width=1400, height=2000, format="PNG", **options):
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
     return buffer.getvalue()
+
+
+CJK_FONTS = {
+    False: "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    True: "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+}
+
+
+def make_printed_scan(lines, size=(1400, 2000), confidence=0.97):
+    """A scan with Chinese text printed where asked, and what an OCR engine would read off it.
+
+    ``lines`` are (left, top, font size, text, bold) in pixels. Returns the PNG's bytes and the
+    lines as ``PageRecognition.data["lines"]`` holds them (paper.ocr.lines.Line.to_json): each
+    line's box and its characters' boxes measured from the font, every confidence
+    ``confidence``.
+    """
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    read = []
+    for left, top, font_size, text, bold in lines:
+        font = ImageFont.truetype(CJK_FONTS[bold], font_size, index=2)  # index 2: SC
+        draw.text((left, top), text, font=font, fill=20)
+        box = draw.textbbox((left, top), text, font=font)
+        chars = []
+        for n, char in enumerate(text):
+            start = left + draw.textlength(text[:n], font=font)
+            end = left + draw.textlength(text[: n + 1], font=font)
+            chars.append([char, [round(start, 1), box[1], round(end, 1), box[3]], confidence])
+        read.append(
+            {
+                "text": text,
+                "box": [float(value) for value in box],
+                "confidence": confidence,
+                "chars": chars,
+                "vertical": False,
+            }
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue(), read
