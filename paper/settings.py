@@ -309,6 +309,9 @@ else:
 # 503 and nothing else is affected. DJANGO_REDIS_URL empty (debug only) counts in each
 # process's memory instead, for a laptop without Redis.
 RESIDENT_ID_LOOKUPS_PER_MINUTE = 20
+# Readers' corrections of recognised (OCR) text, per address: enough for a reader going through
+# a page, too few to flood the editors' queue (articles.views.article_suggest).
+TEXT_SUGGESTIONS_PER_HOUR = 10
 if REDIS_URL:
     CACHES["limits"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -26,12 +26,14 @@ def pages_with_contents(issue):
     With what the page cards show of them (includes/headline_list.html, notice_list.html): an
     issue's hundred articles without their bodies, the notices with what their title lines read.
     """
-    articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
+    articles = Article.objects.published().only(
+        "page", "order", "kicker", "headline", "source", "ocr_confidence"
+    )
     notices = (
         Notice.objects.published()
         .with_titles()
         .only(
-            *("page", "order", "kind", "text", "headline", "announcer"),
+            *("page", "order", "kind", "text", "headline", "announcer", "ocr_confidence"),
             *("wedding__notice", "wedding__groom", "wedding__bride"),
         )
     )
