@@ -18,12 +18,12 @@ BODY_ROOM = 2_000
 
 
 def text_digest(article):
-    """A keyed digest of the text a reader starts from, carried by the form.
+    """A digest of the text a reader starts from, carried by the form to see it change.
 
-    Keyed, because the text may hold resident IDs whose hidden digits a plain hash of the
-    otherwise public text would give away to anyone trying the few dates of birth there are.
+    Of the text as the reader sees it, resident IDs masked, so that the form tells nothing of
+    the hidden digits; keyed, so that nobody can make one up for another text.
     """
-    text = f"{article.headline}\0{article.body}"
+    text = f"{mask_resident_ids(article.headline)}\0{mask_resident_ids(article.body)}"
     return salted_hmac("articles.TextSuggestion.base", text, algorithm="sha256").hexdigest()
 
 

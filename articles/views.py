@@ -108,6 +108,12 @@ def suggestions_limited(request):
     if not usage or not usage["should_limit"]:
         return None
     retry_after = usage["time_left"] + 1 if usage["time_left"] >= 0 else 3600
+    return too_many_suggestions(request, limit, retry_after)
+
+
+@never_cache
+def too_many_suggestions(request, limit, retry_after):
+    """429: nothing was saved; the reader may send again in ``retry_after`` seconds."""
     context = {"limit": limit, "retry_after_minutes": -(-retry_after // 60)}
     response = render(request, "articles/suggestions_limited.html", context, status=429)
     response["Retry-After"] = str(retry_after)
