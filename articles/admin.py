@@ -61,18 +61,32 @@ class ArticleAdmin(PrintedItemAdmin):
         ("pub_date", DateRangeFilter),
     ]
     search_fields = ["headline", "kicker", "subheadline", "byline"]
-    readonly_fields = ["pub_date", "created", "updated", "zones_on_page", "ocr_confidence"]
+    readonly_fields = ["pub_date", "created", "updated", "zones_on_page", "recognition"]
     fieldsets = [
         (None, {"fields": ["issue", "page", "order", "status"]}),
         ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
         ("来源与署名", {"fields": ["source", "dateline", "byline", "column"]}),
         ("正文", {"fields": ["body"]}),
-        ("核对", {"fields": ["needs_review", "review_note", "ocr_confidence"]}),
+        ("核对", {"fields": ["needs_review", "review_note", "recognition"]}),
         ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["pub_date", "created", "updated"], "classes": ["collapse"]}),
     ]
     actions = publishing_actions("文章", "篇")
     inlines = [ArticleZoneInline, ArticleRevisionInline]
+
+    @admin.display(description="识别文本")
+    def recognition(self, article):
+        """Whether the text was read off a scan, and the readers' corrections waiting for it."""
+        if not article.is_recognised_text:
+            return "否(排版或录入的文字)"
+        confidence = f"是,识别置信度 {article.ocr_confidence:.0%};读者可以提出改错建议。"
+        if article.pk is None:
+            return confidence
+        pending = article.suggestions.filter(status=TextSuggestion.Status.PENDING).count()
+        url = reverse("admin:articles_textsuggestion_changelist") + (
+            f"?article__exact={article.pk}&status__exact={TextSuggestion.Status.PENDING}"
+        )
+        return format_html('{} <a href="{}">{} 条待处理的读者建议</a>', confidence, url, pending)
 
 
 def suggestion_diff(old_headline, old_body, new_headline, new_body):
@@ -175,7 +189,7 @@ class TextSuggestionAdmin(admin.ModelAdmin):
             return False
         article = suggestion.article
         if verb == "accept":
-            self.log_change(request, article, f"采纳{suggestion}(读者改正识别文字)。")
+            self.log_change(request, article, f"采纳{suggestion},改正识别文字。")
             self.log_change(request, suggestion, "采纳。")
             public = format_html('<a href="{0}">{0}</a>', article.get_absolute_url())
             message = format_html("已采纳{},《{}》的文字已更新:{}", suggestion, article, public)

@@ -197,6 +197,13 @@ def test_suggestions_are_limited_per_address(client, article, settings):
     assert suggest(Client(REMOTE_ADDR="192.0.2.7"), article, body=FIXED_BODY).status_code == 302
 
 
+def test_a_refused_form_shows_what_was_typed_with_ids_masked(client, article):
+    response = suggest(client, article, body="", note="张三 370602199001011239")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "370602199001011239" not in html and "张三 370602********1239" in html
+
+
 def test_resident_ids_are_masked_on_the_form_and_restored_in_what_is_kept(client):
     body = "烟合港居民张三(身份证号370602199001011239)捐款。"
     article = make_article(body=body, ocr_confidence=0.9)
@@ -261,6 +268,16 @@ def test_the_changelist_costs_the_same_for_many_suggestions(editor, article):
     assert len(many) == len(few)
 
 
+def test_the_article_form_links_its_pending_suggestions(editor, suggestion):
+    html = editor.get(f"/admin/articles/article/{suggestion.article_id}/change/").content.decode()
+    assert "识别置信度 91%" in html
+    url = "/admin/articles/textsuggestion/"
+    url += f"?article__exact={suggestion.article_id}&amp;status__exact=pending"
+    assert f'<a href="{url}">1 条待处理的读者建议</a>' in html
+    listed = editor.get(url.replace("&amp;", "&")).content.decode()
+    assert f"/admin/articles/textsuggestion/{suggestion.pk}/change/" in listed
+
+
 def test_the_change_view_shows_the_difference_and_the_decision_buttons(editor, suggestion):
     html = editor.get(f"/admin/articles/textsuggestion/{suggestion.pk}/change/").content.decode()
     assert "烟<del>合</del><ins>台</ins>港前三季度" in html
@@ -293,7 +310,7 @@ def test_accepting_puts_the_text_in_and_keeps_the_earlier_one(
     entry = LogEntry.objects.get(object_id=str(article.pk), content_type__model="article")
     assert (entry.user, entry.get_change_message()) == (
         editor.user,
-        f"采纳{suggestion}(读者改正识别文字)。",
+        f"采纳{suggestion},改正识别文字。",
     )
     page = client.get(article.get_absolute_url()).content.decode()
     assert "烟台港前三季度" in page and "烟合港" not in page
