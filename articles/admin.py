@@ -107,7 +107,7 @@ class TextSuggestionAdmin(admin.ModelAdmin):
     and an editor who would change it changes the article instead.
     """
 
-    list_display = ["created", "article_link", "status", "note_excerpt", "decided_by", "sender"]
+    list_display = ["created", "article_link", "status", "note_excerpt", "decided_by", "source"]
     list_display_links = ["created"]
     list_filter = ["status"]
     list_select_related = ["article", "decided_by"]
@@ -216,6 +216,11 @@ class TextSuggestionAdmin(admin.ModelAdmin):
     def article_link(self, suggestion):
         url = reverse("admin:articles_article_change", args=[suggestion.article_id])
         return format_html('<a href="{}">{}</a>', url, suggestion.article.headline)
+
+    @admin.display(description="来源", ordering="sender")
+    def source(self, suggestion):
+        """The digest's start: enough to see many suggestions come from one address."""
+        return suggestion.sender[:8]
 
     @admin.display(description="读者说明")
     def note_excerpt(self, suggestion):

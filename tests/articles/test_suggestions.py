@@ -14,6 +14,7 @@ from django.utils.cache import get_max_age
 from articles.diffs import diff_html
 from articles.models import Article, ArticleRevision, TextSuggestion
 from paper import caching
+from tests.admin_forms import posted_form
 from tests.factories import make_article, make_notice, make_page
 
 pytestmark = pytest.mark.django_db
@@ -316,6 +317,19 @@ def test_accepting_puts_the_text_in_and_keeps_the_earlier_one(
     assert "烟台港前三季度" in page and "烟合港" not in page
     shown = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "文章修改记录" in shown and "烟<del>合</del><ins>台</ins>港前三季度" in shown
+
+
+def test_an_article_form_opened_before_an_acceptance_is_refused(editor, suggestion):
+    """Accepting is a change like any other: a form opened before it does not overwrite it."""
+    url = f"/admin/articles/article/{suggestion.article_id}/change/"
+    opened = editor.get(url)
+    editor.post(accept_url(suggestion))
+    response = editor.post(url, posted_form(opened, review_note="已核对"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "没有保存" in html and f"采纳{suggestion},改正识别文字" in html
+    suggestion.article.refresh_from_db()
+    assert suggestion.article.body == FIXED_BODY and suggestion.article.review_note == ""
 
 
 def test_a_suggestion_is_decided_once(editor, suggestion):
