@@ -88,6 +88,7 @@ def load_public_pages():
         "notice-wedding": wedding.get_absolute_url(),
         "notice-corrected": corrected.get_absolute_url(),
         "notice-recognised": recognised_notice.get_absolute_url(),
+        "notice-proof-recognised": recognised_notice.get_proof_url(),
         "notice-proof": receipt.get_proof_url(),
         "notice-list": "/notices/",
         "notice-list-by-holder": "/notices/?holder=毕丽静",

@@ -93,6 +93,8 @@ def test_lists_and_search_results_mark_recognised_items(client, article):
     html = client.get(notice.get_absolute_url()).content.decode()
     assert "识别文本,可能有误" in html and "识别置信度 80%" in html
     assert "suggest" not in html  # corrections are taken for articles only
+    proof = client.get(notice.get_proof_url()).content.decode()
+    assert "以上文字由电脑从A03版扫描图识别(识别置信度 80%),可能有误" in proof
 
 
 def test_json_says_whether_text_was_recognised(client, article):
