@@ -164,6 +164,7 @@ def test_a_filled_in_honeypot_is_thanked_and_nothing_is_saved(client, article):
         ({"note": "长" * 501, "body": FIXED_BODY}, "不超过"),
         ({"base": "0" * 64, "body": FIXED_BODY}, "这篇文章的文字已经更新"),
         ({"base": "", "body": FIXED_BODY}, "这篇文章的文字已经更新"),
+        ({"body": FIXED_BODY + "\x00"}, "空字符"),
     ],
 )
 def test_a_bad_suggestion_is_refused_with_a_message_and_nothing_saved(
@@ -205,6 +206,20 @@ def test_a_refused_form_shows_what_was_typed_with_ids_masked(client, article):
     assert response.status_code == 400
     html = response.content.decode()
     assert "370602199001011239" not in html and "张三 370602********1239" in html
+
+
+def test_without_the_rate_limits_count_suggestions_wait_and_the_form_still_shows(
+    client, article, settings
+):
+    data = form_data(client, article, body=FIXED_BODY)
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    refused = client.post(suggest_url(article), data)
+    assert refused.status_code == 503 and "暂时无法访问" in refused.content.decode()
+    assert not TextSuggestion.objects.exists()
+    assert client.get(suggest_url(article)).status_code == 200
 
 
 def test_resident_ids_are_masked_on_the_form_and_restored_in_what_is_kept(client):
