@@ -10,6 +10,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.utils.cache import get_max_age
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.diffs import diff_html
 from articles.models import Article, ArticleRevision, TextSuggestion
@@ -175,6 +178,20 @@ def test_a_bad_suggestion_is_refused_with_a_message_and_nothing_saved(
     html = response.content.decode()
     assert "没有提交成功" in html and message in html
     assert not TextSuggestion.objects.exists()
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["headline", "body", "note", "base", "website", "page"]),
+        st.text(max_size=300),
+    )
+)
+def test_any_post_is_answered_without_a_server_error(client, article, settings, data):
+    settings.TEXT_SUGGESTIONS_PER_HOUR = 1_000_000
+    assert client.post(suggest_url(article), data).status_code in (302, 400)
 
 
 def test_the_text_changed_while_the_reader_edited_is_refused(client, article):
