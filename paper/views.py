@@ -262,6 +262,16 @@ def service_unavailable(request, timed_out=False):
 
 
 @never_cache
+def csrf_failure(request, reason=""):
+    """403 for a form sent without its CSRF token (settings: CSRF_FAILURE_VIEW), in the site's look.
+
+    A reader meets it when cookies are blocked or a form was sent from elsewhere; what they
+    typed was not saved, and opening the form again gives them a token that works.
+    """
+    return error_page("403_csrf.html", status=403)
+
+
+@never_cache
 def resident_id_lookups_limited(request, limit, retry_after):
     """429 for one address's lookup by a full resident ID beyond the rate (paper.middleware)."""
     response = error_page("429.html", status=429, limit=limit, retry_after=retry_after)

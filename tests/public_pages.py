@@ -42,6 +42,7 @@ NOT_HTML = {
 # Error pages readers can meet, each rendered by its view from a request for /.
 ERROR_PAGES = {
     "server-error": views.server_error,
+    "csrf-failure": views.csrf_failure,
     "service-unavailable": views.service_unavailable,
     "query-timed-out": partial(views.service_unavailable, timed_out=True),
     "lookups-limited": partial(views.resident_id_lookups_limited, limit=10, retry_after=60),

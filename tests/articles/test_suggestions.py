@@ -141,7 +141,9 @@ def test_a_suggestion_needs_the_csrf_token(article):
     reader = Client(enforce_csrf_checks=True)
     data = form_data(reader, article, body=FIXED_BODY)
     stranger = Client(enforce_csrf_checks=True)  # a page elsewhere posting on the reader's behalf
-    assert stranger.post(suggest_url(article), data).status_code == 403
+    refused = stranger.post(suggest_url(article), data)
+    assert refused.status_code == 403
+    assert "表单没有提交成功" in refused.content.decode()  # in the site's look, in Chinese
     data.pop("csrfmiddlewaretoken", None)
     assert reader.post(suggest_url(article), data).status_code == 403
     assert not TextSuggestion.objects.exists()
