@@ -3,50 +3,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from paper.admin import DateRangeFilter, IssueDayFilter, PrintedItemAdmin, publishing_actions
 
 from .diffs import diff_html
-from .models import Article, ArticleRevision, ArticleZone, TextSuggestion
+from .models import Article, ArticleZone, TextSuggestion
 
 
 class ArticleZoneInline(admin.TabularInline):
     model = ArticleZone
     extra = 0
     fields = ["left", "top", "width", "height"]
-
-
-class ArticleRevisionInline(admin.TabularInline):
-    """The texts accepted suggestions replaced, newest first: read-only, the public record."""
-
-    model = ArticleRevision
-    extra = 0
-    can_delete = False
-    fields = ["replaced", "user", "suggestion", "changes"]
-    readonly_fields = fields
-    classes = ["collapse"]
-
-    class Media:
-        css = {"all": ["css/text-diff-admin.css"]}
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "suggestion")
-
-    @admin.display(description="改动(修改前 → 修改后)")
-    def changes(self, revision):
-        if revision.suggestion is None:
-            return Truncator(revision.body).chars(200)
-        return suggestion_diff(
-            revision.headline, revision.body, revision.suggestion.headline, revision.suggestion.body
-        )
 
 
 @admin.register(Article)
@@ -61,7 +32,14 @@ class ArticleAdmin(PrintedItemAdmin):
         ("pub_date", DateRangeFilter),
     ]
     search_fields = ["headline", "kicker", "subheadline", "byline"]
-    readonly_fields = ["pub_date", "created", "updated", "zones_on_page", "recognition"]
+    readonly_fields = [
+        "pub_date",
+        "created",
+        "updated",
+        "zones_on_page",
+        "recognition",
+        "revision_list",
+    ]
     fieldsets = [
         (None, {"fields": ["issue", "page", "order", "status"]}),
         ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
@@ -70,9 +48,13 @@ class ArticleAdmin(PrintedItemAdmin):
         ("核对", {"fields": ["needs_review", "review_note", "recognition"]}),
         ("版面位置", {"fields": ["zones_on_page"]}),
         ("记录", {"fields": ["pub_date", "created", "updated"], "classes": ["collapse"]}),
+        ("修改记录", {"fields": ["revision_list"], "classes": ["collapse"]}),
     ]
     actions = publishing_actions("文章", "篇")
-    inlines = [ArticleZoneInline, ArticleRevisionInline]
+    inlines = [ArticleZoneInline]
+
+    class Media:
+        css = {"all": ["css/text-diff-admin.css"]}
 
     @admin.display(description="识别文本")
     def recognition(self, article):
@@ -87,6 +69,39 @@ class ArticleAdmin(PrintedItemAdmin):
             f"?article__exact={article.pk}&status__exact={TextSuggestion.Status.PENDING}"
         )
         return format_html('{} <a href="{}">{} 条待处理的读者建议</a>', confidence, url, pending)
+
+    @admin.display(description="采纳读者建议前的文字")
+    def revision_list(self, article):
+        """The texts accepted suggestions replaced, newest first: who, when, and the change.
+
+        Read-only, as the record they are; a list rather than an inline, so that the change
+        form posts nothing for them.
+        """
+        revisions = article.revisions.select_related("user", "suggestion") if article.pk else []
+        if not revisions:
+            return "没有(文字未因读者建议改动过)"
+        return format_html_join(
+            "",
+            '<div class="text-revision"><p>{}:{}采纳{},此前的文字改动如下</p>{}</div>',
+            (
+                (
+                    date_format(timezone.localtime(revision.replaced), "Y年n月j日 H:i"),
+                    revision.user.get_username() if revision.user else "(已删除的用户)",
+                    revision.suggestion or "读者建议",
+                    revision_change(revision),
+                )
+                for revision in revisions
+            ),
+        )
+
+
+def revision_change(revision):
+    """What the accepted suggestion changed of the revision's text (or the text, if it is gone)."""
+    if revision.suggestion is None:
+        return Truncator(revision.body).chars(200)
+    return suggestion_diff(
+        revision.headline, revision.body, revision.suggestion.headline, revision.suggestion.body
+    )
 
 
 def suggestion_diff(old_headline, old_body, new_headline, new_body):

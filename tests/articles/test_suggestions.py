@@ -352,7 +352,8 @@ def test_accepting_puts_the_text_in_and_keeps_the_earlier_one(
     page = client.get(article.get_absolute_url()).content.decode()
     assert "烟台港前三季度" in page and "烟合港" not in page
     shown = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
-    assert "文章修改记录" in shown and "烟<del>合</del><ins>台</ins>港前三季度" in shown
+    assert "采纳读者建议前的文字" in shown and f"xiaowang采纳{suggestion}" in shown
+    assert "烟<del>合</del><ins>台</ins>港前三季度" in shown
 
 
 def test_an_article_form_opened_before_an_acceptance_is_refused(editor, suggestion):
