@@ -346,6 +346,7 @@ def test_accepting_puts_the_text_in_and_keeps_the_earlier_one(
     assert Article.objects.published().search("烟台港前三季度").get() == article
     assert not Article.objects.published().search("烟合港").exists()
     entry = LogEntry.objects.get(object_id=str(article.pk), content_type__model="article")
+    assert entry.object_repr == "烟台港货物吞吐量创新高"  # the article as it now reads
     assert (entry.user, entry.get_change_message()) == (
         editor.user,
         f"采纳{suggestion},改正识别文字。",
@@ -368,6 +369,12 @@ def test_an_article_form_opened_before_an_acceptance_is_refused(editor, suggesti
     assert "没有保存" in html and f"采纳{suggestion},改正识别文字" in html
     suggestion.article.refresh_from_db()
     assert suggestion.article.body == FIXED_BODY and suggestion.article.review_note == ""
+
+
+def test_the_accepted_suggestion_holds_its_article_as_saved(editor, suggestion):
+    assert suggestion.article.body == OCR_BODY  # read before
+    revision = suggestion.accept(editor.user)
+    assert suggestion.article.body == FIXED_BODY and revision.article == suggestion.article
 
 
 def test_a_suggestion_is_decided_once(editor, suggestion):
