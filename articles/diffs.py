@@ -10,6 +10,9 @@ from difflib import SequenceMatcher
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+# Changed lines longer than this are shown removed and added whole (the comparison is quadratic).
+CHARACTER_DIFF_LIMIT = 3_000
+
 
 def diff_html(old, new):
     """``old`` → ``new`` as HTML: unchanged text escaped, removals in <del>, additions in <ins>."""
@@ -27,13 +30,34 @@ def diff_html(old, new):
 
 
 def character_diff(old, new):
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace":
-            yield marked("delete", old[i1:i2], "")
-            yield marked("insert", "", new[j1:j2])
-        else:
-            yield marked(tag, old[i1:i2], new[j1:j2])
+    start, end = common_ends(old, new)
+    yield escape(old[:start])
+    old_middle, new_middle = old[start : len(old) - end], new[start : len(new) - end]
+    if max(len(old_middle), len(new_middle)) > CHARACTER_DIFF_LIMIT:
+        # Rewritten wholesale: character by character would take seconds and show noise.
+        yield marked("delete", old_middle, "")
+        yield marked("insert", "", new_middle)
+    else:
+        matcher = SequenceMatcher(None, old_middle, new_middle, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "replace":
+                yield marked("delete", old_middle[i1:i2], "")
+                yield marked("insert", "", new_middle[j1:j2])
+            else:
+                yield marked(tag, old_middle[i1:i2], new_middle[j1:j2])
+    yield escape(old[len(old) - end :])
+
+
+def common_ends(one, other):
+    """How many characters ``one`` and ``other`` share at the start, and then at the end."""
+    start = 0
+    limit = min(len(one), len(other))
+    while start < limit and one[start] == other[start]:
+        start += 1
+    end = 0
+    while end < limit - start and one[-1 - end] == other[-1 - end]:
+        end += 1
+    return start, end
 
 
 def marked(tag, before, after):

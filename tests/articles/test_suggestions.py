@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.diffs import diff_html
+from articles.forms import unmask
 from articles.models import Article, ArticleRevision, TextSuggestion
 from paper import caching
 from tests.admin_forms import posted_form
@@ -435,3 +436,39 @@ def test_the_difference_is_by_character_and_escaped():
     assert diff_html("烟合港", "烟台港") == "烟<del>合</del><ins>台</ins>港"
     assert diff_html("甲\n乙\n", "甲\n<b>\n乙\n") == "甲\n<ins>&lt;b&gt;\n</ins>乙\n"
     assert diff_html("一段", "") == "<del>一段</del>"
+
+
+def test_the_difference_of_a_long_line_shows_one_change_and_a_rewrite_whole():
+    line = "".join(f"第{n}句烟台港货物吞吐量增长。" for n in range(600))  # 9,000 characters
+    changed = line[:4000] + "改" + line[4001:]
+    assert diff_html(line, changed).count("<del>") == 1
+    rewritten = "".join(reversed(line))
+    assert diff_html(line, rewritten) == f"<del>{line}</del><ins>{rewritten}</ins>"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        # A change elsewhere on the line, on another line, and next to the number.
+        (
+            "烟台港张三370602********1239捐款。\n第二段。",
+            "烟台港张三370602199001011239捐款。\n第二段。",
+        ),
+        (
+            "烟合港张三370602********1239捐款。\n第二段落。",
+            "烟合港张三370602199001011239捐款。\n第二段落。",
+        ),
+        (
+            "烟合港张三 370602********1239 捐款。\n第二段。",
+            "烟合港张三 370602199001011239 捐款。\n第二段。",
+        ),
+        # What the reader typed over the stars is theirs.
+        (
+            "烟合港张三370602199001011230捐款。\n第二段。",
+            "烟合港张三370602199001011230捐款。\n第二段。",
+        ),
+    ],
+)
+def test_the_digits_the_mask_hid_are_put_back_where_the_reader_left_them(typed, kept):
+    original = "烟合港张三370602199001011239捐款。\n第二段。"
+    assert unmask(typed, original) == kept
