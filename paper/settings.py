@@ -308,7 +308,12 @@ else:
 # every worker and server shares one count. While Redis cannot be reached such lookups answer
 # 503 and nothing else is affected. DJANGO_REDIS_URL empty (debug only) counts in each
 # process's memory instead, for a laptop without Redis.
+# A form sent without its token (cookies blocked, a page elsewhere) gets the site's own 403.
+CSRF_FAILURE_VIEW = "paper.views.csrf_failure"
 RESIDENT_ID_LOOKUPS_PER_MINUTE = 20
+# Readers' corrections of recognised (OCR) text, per address: enough for a reader going through
+# a page, too few to flood the editors' queue (articles.views.article_suggest).
+TEXT_SUGGESTIONS_PER_HOUR = 10
 if REDIS_URL:
     CACHES["limits"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -26,12 +26,14 @@ def pages_with_contents(issue):
     With what the page cards show of them (includes/headline_list.html, notice_list.html): an
     issue's hundred articles without their bodies, the notices with what their title lines read.
     """
-    articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
+    articles = Article.objects.published().only(
+        "page", "order", "kicker", "headline", "source", "ocr_confidence"
+    )
     notices = (
         Notice.objects.published()
         .with_titles()
         .only(
-            *("page", "order", "kind", "text", "headline", "announcer"),
+            *("page", "order", "kind", "text", "headline", "announcer", "ocr_confidence"),
             *("wedding__notice", "wedding__groom", "wedding__bride"),
         )
     )
@@ -257,6 +259,16 @@ def service_unavailable(request, timed_out=False):
     response = error_page("503.html", status=503, timed_out=timed_out)
     response["Retry-After"] = "30"
     return response
+
+
+@never_cache
+def csrf_failure(request, reason=""):
+    """403 for a form sent without its CSRF token (settings: CSRF_FAILURE_VIEW), in the site's look.
+
+    A reader meets it when cookies are blocked or a form was sent from elsewhere; what they
+    typed was not saved, and opening the form again gives them a token that works.
+    """
+    return error_page("403_csrf.html", status=403)
 
 
 @never_cache
