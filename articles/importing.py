@@ -108,6 +108,10 @@ def write_recognised_articles(page, parsed_articles, result):
         order += 1
         captions = [f"图片说明(未放入正文):{text}" for text in (story.captions if story else [])]
         bylines = [story.byline] if story and story.byline else []
+        source, body = parsed.source, parsed.body_text()
+        if not source and story and story.source and body.startswith(story.source):
+            # Read off a scan, 据新华社电 runs into the text: the engine gives no space.
+            source, body = story.source, body.removeprefix(story.source).lstrip(" :\uff1a")
         article = Article(
             issue=page.issue,
             page=page,
@@ -115,10 +119,10 @@ def write_recognised_articles(page, parsed_articles, result):
             kicker=(story.kicker if story else "")[:HEADLINE_LENGTH],
             headline=headline,
             subheadline=(story.subheadline if story else "")[:HEADLINE_LENGTH],
-            source=parsed.source[:50],
+            source=source[:50],
             dateline=parsed.dateline[:100],
             byline=" ".join(filter(None, [*bylines, parsed.byline]))[:200],
-            body=parsed.body_text(),
+            body=body,
             **reading.fields([*problems, *parsed.problems], parsed.repairs, captions),
         )
         article.save()

@@ -41,6 +41,7 @@ DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subh
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
 HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
+TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
@@ -214,6 +215,23 @@ class _Line:
     def width(self):
         return self.box[2] - self.box[0]
 
+    @property
+    def size(self):
+        """The type size: the box's height, unless its width says it is much less.
+
+        An engine's box of a short line is often taller than its type (告。 boxed with the
+        stroke of its full stop); a line's width over its characters is the size of full-width
+        type, half that for Latin letters and digits.
+        """
+        ems = sum(0.5 if char.isascii() else 1.0 for char in self.text if not char.isspace())
+        if ems < 1:
+            return self.height
+        return (
+            min(self.height, self.width / ems)
+            if self.width / ems < TALL_BOX * self.height
+            else self.height
+        )
+
 
 def union(boxes):
     boxes = list(boxes)
@@ -300,7 +318,7 @@ class _Stack:
 
     @property
     def line_height(self):
-        return statistics.median(line.height for line in self.lines)
+        return statistics.median(line.size for line in self.lines)
 
     @property
     def text_length(self):
@@ -315,7 +333,7 @@ def _joins(stack, line, body, display):
     gap = line.top - last.bottom
     if display:
         return gap <= HEAD_GAP * body
-    if gap > STACK_GAP * body or abs(line.height - stack.line_height) > HEIGHT_TOLERANCE * body:
+    if gap > STACK_GAP * body or abs(line.size - stack.line_height) > HEIGHT_TOLERANCE * body:
         return False
     left, _, right, _ = stack.box
     if abs(line.left - left) <= ALIGN * body:
@@ -328,7 +346,7 @@ def _joins(stack, line, body, display):
 def _stacks(lines, body):
     stacks = []
     for line in sorted(lines, key=lambda line: (line.top, line.left)):
-        display = line.height >= DISPLAY_RATIO * body
+        display = line.size >= DISPLAY_RATIO * body
         above = [
             stack
             for stack in stacks
@@ -354,15 +372,15 @@ def _is_speck(stack):
 
 def _head_parts(head):
     """(kicker, headline, subheadline) lines of a head, by their height."""
-    tallest = max(line.height for line in head.lines)
-    tier = [i for i, line in enumerate(head.lines) if line.height >= HEADLINE_TIER * tallest]
+    tallest = max(line.size for line in head.lines)
+    tier = [i for i, line in enumerate(head.lines) if line.size >= HEADLINE_TIER * tallest]
     first, last = tier[0], tier[-1]
     return head.lines[:first], head.lines[first : last + 1], head.lines[last + 1 :]
 
 
 def _is_heading(head, stacks, body):
     """Whether a head of smaller display lines is a heading (小标题) inside a column of text."""
-    if max(line.height for line in head.lines) >= HEADLINE_RATIO * body:
+    if max(line.size for line in head.lines) >= HEADLINE_RATIO * body:
         return False
     text = "".join(line.text for line in head.lines).strip()
     if NUMBERED_SECTION.match(text):
@@ -553,28 +571,36 @@ def _paragraph_pieces(stacks, body):
 def _column_box(stack, stacks):
     """The edges of ``stack``'s column, from the stacks in it: where its full lines stand.
 
-    An edge is where two lines or more agree (justified text), so that a byline, an indented
-    or a short line do not move it; a stack of one line is its own column.
+    An edge is where most lines agree (justified text), so that a byline, an indented or a
+    short line, or a box the engine drew too wide, do not move it.
     """
     box = stack.box
     lines = [
         line
         for other in stacks
-        if not other.heading
-        and not other.caption
-        and _overlap(other.box, box) >= 0.5 * min(box[2] - box[0], other.box[2] - other.box[0])
+        if other is stack
+        or (
+            not other.heading
+            and not other.caption
+            and _overlap(other.box, box) >= 0.5 * min(box[2] - box[0], other.box[2] - other.box[0])
+        )
         for line in other.lines
     ]
     body = stack.line_height
 
-    def shared(values, pick):
-        agreed = [v for v in values if sum(abs(v - w) <= ALIGN * body for w in values) >= 2]
-        return pick(agreed or values)
+    def common(values, outer):
+        """The edge most lines agree on (within half a character); of equals, the outer."""
+
+        def support(value):
+            return sum(abs(value - other) <= 0.5 * body for other in values)
+
+        most = max(map(support, values))
+        return outer(value for value in values if support(value) == most)
 
     return (
-        shared([line.left for line in lines], min),
+        common([line.left for line in lines], min),
         box[1],
-        shared([line.right for line in lines], max),
+        common([line.right for line in lines], max),
         box[3],
     )
 
@@ -615,8 +641,8 @@ def lay_out(recognition, parts=None):
 
 def _pieces(lines):
     """The pieces of lines read in one frame, the body text's height and the specks left out."""
-    measured = [line.height for line in lines if len(line.text.strip()) >= MIN_BODY_CHARS]
-    body = statistics.median(measured or [line.height for line in lines])
+    measured = [line.size for line in lines if len(line.text.strip()) >= MIN_BODY_CHARS]
+    body = statistics.median(measured or [line.size for line in lines])
     stacks = _stacks(lines, body)
     specks = [stack.lines[0].index for stack in stacks if _is_speck(stack)]
     stacks = [stack for stack in stacks if not _is_speck(stack)]

@@ -5,9 +5,13 @@ line), the way a broadsheet sets them: text in columns of justified lines, first
 two characters, headlines two or three times the body's size.
 """
 
+import json
+from pathlib import Path
+
 from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order
 from paper.ocr.lines import Char, Line, Recognition
 
+RECOGNITIONS = Path(__file__).parent / "recognitions"
 SIZE = 20  # the body text's character size, in pixels
 PITCH = 28  # from one line's top to the next's
 
@@ -461,3 +465,25 @@ def test_broadsheet_articles_notices_and_noise():
     starts = [recognition.lines[block.lines[0]].text for block in layout.blocks]
     assert starts.index("烟台市整形美容协会成立大会成功召开") < starts.index("遗失声明")
     assert starts.index("遗失声明") < starts.index("喜迎第三轮督察") < starts.index("结婚启事")
+
+
+def test_broadsheet_as_the_engine_read_it():
+    """The same page rendered and read by RapidOCR: its boxes are padded, uneven and taller
+    for short lines (告。), its punctuation full-width, its spaces gone."""
+    data = json.loads((RECOGNITIONS / "broadsheet-rapidocr.json").read_text())
+    recognition = Recognition.from_json(data)
+    layout = lay_out(recognition)
+    lead, second = layout.articles
+    assert lead.headline == "烟台市整形美容协会成立大会成功召开"
+    assert lead.byline == "孙文琦" and lead.captions == ["协会成立大会现场。"]
+    full_width = str.maketrans({",": "\uff0c", ":": "\uff1a"})
+    assert lead.paragraphs == [text.translate(full_width) for text in [*SAMPLE_A04, SAMPLE_A04[1]]]
+    assert (second.kicker, second.headline) == ("喜迎第三轮督察", "中央生态环保督察全部进驻")
+    assert second.paragraphs == [text.translate(full_width).replace(" ", "") for text in SAMPLE_A02]
+    notices = [s for s in layout.sections if not s.part.takes_the_rest]
+    assert [s.headline for s in notices] == ["遗失声明", "结婚启事"]
+    assert texts(recognition, layout.noise) == [
+        "2024年10月22日星期二责任编辑\uff1a王晓美编\uff1a李明校对\uff1a张华",
+        "综合",
+        "A 0 4",
+    ]
