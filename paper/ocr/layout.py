@@ -49,7 +49,10 @@ ALIGN = 1.0  # edges of a stack's lines agree within this
 INDENT = 1.0  # a first line set in by more than this opens a paragraph (two characters, usually)
 MAX_INDENT = 3.5
 SHORT_LINE = 1.5  # a line ending this far short of its column's right edge ends its paragraph
+JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its right edge is justified
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
+# A smaller head this close under text of its column is a heading in it, not a new headline.
+HEADING_GAP = 1.2
 PICTURE_GAP = 4.0  # an empty stretch this tall above a short stack: a picture, and its caption
 CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
@@ -388,7 +391,7 @@ def _is_heading(head, stacks, body):
     box = head.box
     return any(
         not stack.display
-        and 0 <= box[1] - stack.box[3] <= 2 * body
+        and 0 <= box[1] - stack.box[3] <= HEADING_GAP * body
         and _overlap(stack.box, box) >= 0.8 * (box[2] - box[0])
         and box[2] - box[0] <= 1.3 * (stack.box[2] - stack.box[0])
         for stack in stacks
@@ -552,9 +555,11 @@ def _paragraph_pieces(stacks, body):
                 new = True
             else:
                 indented = line.left - left > INDENT * body
-                short = previous_line.right < columns[id(previous_stack)][2] - SHORT_LINE * body
+                edges = columns[id(previous_stack)]
+                short = edges[4] and previous_line.right < edges[2] - SHORT_LINE * body
                 apart = (
-                    previous_stack is stack
+                    line.top > previous_line.bottom
+                    and _overlap(line.box, previous_line.box) > 0
                     and line.top - previous_line.bottom > PARAGRAPH_GAP * body
                 )
                 new = indented or short or apart
@@ -571,8 +576,10 @@ def _paragraph_pieces(stacks, body):
 def _column_box(stack, stacks):
     """The edges of ``stack``'s column, from the stacks in it: where its full lines stand.
 
-    An edge is where most lines agree (justified text), so that a byline, an indented or a
-    short line, or a box the engine drew too wide, do not move it.
+    (left, top, right, bottom, justified). An edge is where most lines agree, so that a
+    byline, an indented or a short line, or a box the engine drew too wide, do not move it.
+    ``justified``: most lines reach the right edge, so that one ending short ends a paragraph
+    (in text set ragged right, every line ends where it ends).
     """
     box = stack.box
     lines = [
@@ -588,20 +595,22 @@ def _column_box(stack, stacks):
     ]
     body = stack.line_height
 
+    def support(value, values):
+        return sum(abs(value - other) <= 0.5 * body for other in values)
+
     def common(values, outer):
         """The edge most lines agree on (within half a character); of equals, the outer."""
+        most = max(support(value, values) for value in values)
+        return outer(value for value in values if support(value, values) == most)
 
-        def support(value):
-            return sum(abs(value - other) <= 0.5 * body for other in values)
-
-        most = max(map(support, values))
-        return outer(value for value in values if support(value) == most)
-
+    rights = [line.right for line in lines]
+    right = common(rights, max)
     return (
         common([line.left for line in lines], min),
         box[1],
-        common([line.right for line in lines], max),
+        right,
         box[3],
+        support(right, rights) >= JUSTIFIED_SHARE * len(rights),
     )
 
 
@@ -609,7 +618,11 @@ def _column_box(stack, stacks):
 
 
 def lay_out(recognition, parts=None):
-    """The Layout of ``recognition``; ``parts`` (the registered import parts) claim the pieces."""
+    """The Layout of ``recognition``; ``parts`` (the registered import parts) claim the pieces.
+
+    With no parts (``parts=[]``, or Django not set up so that no app registered its part),
+    every piece with text is an article.
+    """
     parts = registered_parts() if parts is None else parts
     layout = Layout(recognition.width, recognition.height)
     lines = recognition.lines
@@ -696,7 +709,8 @@ def _add_piece(layout, recognition, piece, frame, body, parts):
     heads = {"headline": headline, "kicker": kicker, "subheadline": subheadline}
     section = _section(_text(headline), headline, blocks, recognition)
     owner = part_for(section, parts)
-    if owner is None:
+    if owner is None:  # no parts registered (Django not set up): every piece is an article
+        _add_article(layout, recognition, blocks, heads, None)
         return
     if not owner.takes_the_rest:
         _add_notices(layout, blocks, section, owner)

@@ -92,6 +92,9 @@ SECOND = "会上,烟台市行政审批服务局审批服务四科科长宣读了
 THIRD = "随后,大会表决通过了协会章程和会费管理办法等各项草案,并选举产生了第一届理事会。"
 
 
+HEADLINE_A = "烟台市整形美容协会成立大会成功召开"
+
+
 def two_column_article(top=60):
     headline = line("烟台市整形美容协会成立大会成功召开", 120, top, size=44)
     body = flow([FIRST, SECOND, THIRD], [50, 450], top + 80)
@@ -487,3 +490,37 @@ def test_broadsheet_as_the_engine_read_it():
         "综合",
         "A 0 4",
     ]
+
+
+def test_ragged_right_text_breaks_paragraphs_at_gaps_not_at_every_short_line():
+    lines = [line("不齐行的文章标题", 60, 40, size=40)]
+    top = 110
+    for paragraph in (["甲" * 15, "乙" * 17, "丙" * 12], ["丁" * 16, "戊" * 14]):
+        for text in paragraph:
+            lines.append(line(text, 50, top))
+            top += PITCH
+        top += PITCH  # an empty line between paragraphs
+    story = lay_out(recognise(lines)).articles[0]
+    assert story.paragraphs == ["甲" * 15 + "乙" * 17 + "丙" * 12, "丁" * 16 + "戊" * 14]
+
+
+def test_small_headline_well_below_text_of_its_column_starts_another_article():
+    first, top = column([FIRST], 50, 110)
+    second, _ = column([SECOND], 50, top + 90)
+    lines = [
+        line("协会成立大会召开", 60, 40, size=40),
+        *first,
+        line("短讯一则", 50, top + 40, size=28),
+        *second,
+    ]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == ["协会成立大会召开", "短讯一则"]
+    assert layout.articles[1].paragraphs == [SECOND]
+
+
+def test_without_import_parts_every_piece_is_an_article():
+    """What a script gets that lays pages out without Django's apps (bench/ocr_accuracy.py)."""
+    notices = [line("遗失声明", 720, 60, size=36), *column(LOST, 700, 120, width=12)[0]]
+    layout = lay_out(recognise([*map(_narrow, two_column_article()), *notices]), parts=[])
+    assert [story.headline for story in layout.articles] == [HEADLINE_A, "遗失声明"]
+    assert all(section.part is None for section in layout.sections)
