@@ -25,12 +25,12 @@ do for a day's export. Only what the article part keeps is an article of the lay
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from paper.importing.parsing import NUMBERED_SECTION, Heading, Paragraph, Section
 from paper.importing.parts import part_for, registered_parts
 
-from .lines import Box
+from .lines import Box, Line
 
 # Lines an editor must check: a line's mean confidence below this, or any character below this.
 LOW_LINE_CONFIDENCE = 0.8
@@ -39,6 +39,7 @@ LOW_CHAR_CONFIDENCE = 0.5
 # Sizes, as multiples of the page's body text height (its median line height).
 DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subheadline, heading)
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
+KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
 HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
 TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
@@ -57,6 +58,11 @@ PICTURE_GAP = 4.0  # an empty stretch this tall above a short stack: a picture, 
 CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
 ROW_TOLERANCE = 1.5  # stacks whose tops differ by at most this start in one row
+HEAD_REACH = 3.0  # a head reaches text this far beside it (or half its own width, if more)
+GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
+SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
+WEAK_GUTTER_GAP = 0.3  # the same, where the lines around leave a gutter
+GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
 EDGE_BAND = 0.06
 
@@ -156,6 +162,9 @@ class Layout:
     order: list = field(default_factory=list)  # every line read, in reading order
     noise: list = field(default_factory=list)  # lines left out: folio, date line, specks
     body_height: float = 0.0
+    # The recognition the line indices point into: the one laid out, or a copy of it with the
+    # lines that ran across a gutter cut in two (split_at_gutters).
+    recognition: object = None
 
     def blocks_of(self, lines):
         """The blocks holding any of ``lines`` (indices), in reading order."""
@@ -381,6 +390,32 @@ def _head_parts(head):
     return head.lines[:first], head.lines[first : last + 1], head.lines[last + 1 :]
 
 
+def _join_kickers(stacks, heads, body):
+    """Stacks that are a kicker, only a little larger than the body, joined to the head under.
+
+    A single line, no wider than the head, standing right above it (a body line would have a
+    gap, or a column, above the head's).
+    """
+    joined = []
+    for head in heads:
+        top = head.lines[0]
+        for stack in stacks:
+            line = stack.lines[0]
+            if (
+                not stack.display
+                and not stack.heading
+                and len(stack.lines) == 1
+                and line.size >= KICKER_RATIO * body
+                and 0 <= top.top - line.bottom <= HEAD_GAP * body
+                and _overlap(line.box, head.box) >= 0.9 * line.width
+                and line.width < head.box[2] - head.box[0]
+            ):
+                head.lines.insert(0, line)
+                joined.append(stack)
+                break
+    return [stack for stack in stacks if all(stack is not other for other in joined)]
+
+
 def _is_heading(head, stacks, body):
     """Whether a head of smaller display lines is a heading (小标题) inside a column of text."""
     if max(line.size for line in head.lines) >= HEADLINE_RATIO * body:
@@ -422,20 +457,49 @@ def _mark_captions(stacks, body):
 
 
 def _assign(stacks, heads, body):
-    """Each stack of text under the head it belongs to (``stack.head``), where there is one."""
-    texts = [stack for stack in stacks if not stack.display]
+    """Each stack of text under the head it belongs to (``stack.head``), where there is one.
+
+    The head of a stack is one standing between it and the text above it in its column (one
+    over it rather than beside it, then the nearest above, then the one more over it), reaching
+    it: overlapping it, or near enough for a headline
+    centred over more columns than its text covers. With no head between, a stack goes on
+    the article of the text above it.
+    """
+    texts = sorted((stack for stack in stacks if not stack.display), key=lambda s: s.box[1])
     for stack in texts:
         box = stack.box
-        candidates = [
+        above = max(
+            (
+                other
+                for other in texts
+                if other is not stack
+                and other.box[3] <= box[1] + 0.5 * body
+                and _overlap(other.box, box) > 0
+            ),
+            key=lambda other: other.box[3],
+            default=None,
+        )
+        ceiling = above.box[3] - 0.5 * body if above else float("-inf")
+
+        apart = {id(head): max(0, head.box[0] - box[2], box[0] - head.box[2]) for head in heads}
+        between = [
             head
             for head in heads
-            if head.box[3] <= box[1] + 0.5 * body and _overlap(head.box, box) > 0
+            if head.box[1] >= ceiling
+            and head.box[3] <= box[1] + 0.5 * body
+            and apart[id(head)] <= max(HEAD_REACH * body, (head.box[2] - head.box[0]) / 2)
         ]
-        if candidates:
+        if between:
             stack.head = min(
-                candidates,
-                key=lambda head: (round((box[1] - head.box[3]) / body), -_overlap(head.box, box)),
+                between,
+                key=lambda head: (
+                    apart[id(head)] > 0,
+                    (box[1] - head.box[3]) // (2 * body),
+                    -_overlap(head.box, box),
+                ),
             )
+        elif above is not None:
+            stack.head = above.head
     changed = True
     while changed:
         changed = False
@@ -624,7 +688,8 @@ def lay_out(recognition, parts=None):
     every piece with text is an article.
     """
     parts = registered_parts() if parts is None else parts
-    layout = Layout(recognition.width, recognition.height)
+    recognition = split_at_gutters(recognition)
+    layout = Layout(recognition.width, recognition.height, recognition=recognition)
     lines = recognition.lines
     noise = _noise(lines, recognition.height)
     left_out = set(noise)
@@ -652,6 +717,120 @@ def lay_out(recognition, parts=None):
     return layout
 
 
+def split_at_gutters(recognition):
+    """``recognition``, or a copy with each body line that runs across a gutter cut there.
+
+    An engine that detects lines on a scaled-down page reads a row of several columns as one
+    line. Its characters' boxes show the gutter: a gap of more than GUTTER_GAP characters, or
+    a smaller one (WEAK_GUTTER_GAP) where the lines around it, one column wide, leave a gutter
+    too. Display lines (headlines, set wide or spaced out) and lines without characters, or
+    whose characters do not spell their text, are left whole.
+    """
+    # The characters' size along their line (a merged line's box may be taller than its type).
+    widths = [_char_size(char, line) for line in recognition.lines for char in line.chars]
+    if not widths:
+        return recognition
+    body = statistics.median(widths)
+    lines = [piece for line in recognition.lines for piece in _gutter_pieces(line, body)]
+    lines = [piece for line in lines for piece in _gutter_pieces(line, body, lines)]
+    if len(lines) == len(recognition.lines):
+        return recognition
+    return replace(recognition, lines=lines)
+
+
+def _char_size(char, line):
+    axis = 1 if line.vertical else 0
+    return char.box[axis + 2] - char.box[axis]
+
+
+def _gutters(line, lines, body):
+    """The gutters that the one-column lines around ``line`` leave across it: (start, end)."""
+    axis = 1 if line.vertical else 0
+    lengths = sorted(
+        other.box[axis + 2] - other.box[axis]
+        for other in lines
+        if other.vertical == line.vertical and len(other.text.strip()) >= MIN_BODY_CHARS
+    )
+    if not lengths:
+        return []
+    column = lengths[len(lengths) // 2]
+    if line.box[axis + 2] - line.box[axis] < 1.4 * column:
+        return []
+    across = 1 - axis
+    window = (line.box[across] - 10 * body, line.box[across + 2] + 10 * body)
+    covered = [
+        (other.box[axis], other.box[axis + 2])
+        for other in lines
+        if other is not line
+        and other.vertical == line.vertical
+        and other.box[axis + 2] - other.box[axis] <= 1.2 * column
+        and other.box[across] < window[1]
+        and other.box[across + 2] > window[0]
+    ]
+    if not covered:
+        return []
+    # Where few of them reach (an engine's boxes overshoot a little): the gutters.
+    step = max(1.0, body / 8)
+    sparse = GUTTER_COVERAGE * len(covered)
+    gutters, start = [], None
+    position = line.box[axis]
+    while position <= line.box[axis + 2]:
+        empty = sum(low <= position <= high for low, high in covered) <= sparse
+        if empty and start is None:
+            start = position
+        elif not empty and start is not None:
+            gutters.append((start, position))
+            start = None
+        position += step
+    return [(low, high) for low, high in gutters if high - low >= 0.2 * body]
+
+
+def _gutter_pieces(line, body, lines=None):
+    """``line`` cut at its gutters: by its characters' gaps, or (``lines`` given) where the
+    lines around it leave a gutter and its characters stand a little apart."""
+    chars = [char for char in line.chars if char.text.strip()]
+    if len(chars) < 4 or "".join(char.text for char in chars) != "".join(line.text.split()):
+        return [line]
+    axis = 1 if line.vertical else 0
+    size = statistics.median(_char_size(char, line) for char in chars)
+    if size >= DISPLAY_RATIO * body:
+        return [line]
+    gutters = _gutters(line, lines, body) if lines is not None else []
+    if lines is not None and not gutters:
+        return [line]
+
+    def cut(before, char, spaced):
+        start, end = before.box[axis + 2], char.box[axis]
+        if lines is None:
+            return end - start > (SPACED_GUTTER_GAP if spaced else GUTTER_GAP) * size
+        middle = ((before.box[axis] + start) / 2, (end + char.box[axis + 2]) / 2)
+        return end - start > WEAK_GUTTER_GAP * size and any(
+            middle[0] < (low + high) / 2 < middle[1] for low, high in gutters
+        )
+
+    runs, before, spaced = [], None, False
+    for char in line.chars:
+        if not char.text.strip():
+            spaced = True  # a space the engine read: words apart (本报记者 王晓), maybe a gutter
+            continue
+        if not runs or cut(before, char, spaced):
+            runs.append([])
+        runs[-1].append(char)
+        before, spaced = char, False
+    if len(runs) == 1 or min(len(run) for run in runs) < 2:
+        return [line]
+    return [
+        Line(
+            text="".join(char.text for char in run),
+            box=union(char.box for char in run),
+            confidence=sum(char.confidence for char in run) / len(run),
+            chars=tuple(run),
+            vertical=line.vertical,
+        )
+        for run in runs
+    ]
+
+
 def _pieces(lines):
     """The pieces of lines read in one frame, the body text's height and the specks left out."""
     measured = [line.size for line in lines if len(line.text.strip()) >= MIN_BODY_CHARS]
@@ -666,6 +845,7 @@ def _pieces(lines):
         if _is_heading(head, stacks, body):
             head.display, head.heading = False, True
     heads = [stack for stack in stacks if stack.display]
+    stacks = _join_kickers(stacks, heads, body)
     _mark_captions(stacks, body)
     _assign(stacks, heads, body)
     pieces = []

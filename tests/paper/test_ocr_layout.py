@@ -257,9 +257,9 @@ LOST = [
 
 def test_notices_column_is_claimed_by_the_notices_part_not_read_as_an_article():
     article = two_column_article()
-    notices = [line("遗失声明", 720, 60, size=36), *column(LOST, 700, 120, width=12)[0]]
-    lines = [*[_narrow(item) for item in article], *notices]
-    layout = lay_out(recognise(lines, width=1000))
+    notices = [line("遗失声明", 900, 60, size=36), *column(LOST, 860, 120, width=12)[0]]
+    lines = [*article, *notices]
+    layout = lay_out(recognise(lines, width=1200))
     assert [story.headline for story in layout.articles] == ["烟台市整形美容协会成立大会成功召开"]
     notice_blocks = [block for block in layout.blocks if block.kind == "notice"]
     assert {i for block in notice_blocks for i in block.lines} == set(
@@ -269,18 +269,6 @@ def test_notices_column_is_claimed_by_the_notices_part_not_read_as_an_article():
     (section,) = [s for s in layout.sections if not s.part.takes_the_rest]
     assert section.headline == "遗失声明"
     assert "".join(p.text for p in section.paragraphs) == "".join(LOST)
-
-
-def _narrow(item):
-    """An article line moved into the left part of the page, leaving room for notices."""
-    left, top, right, bottom = item.box
-    scale = 0.62
-    return Line(
-        item.text,
-        (left * scale, top, left * scale + (right - left), bottom),
-        item.confidence,
-        item.chars,
-    )
 
 
 def test_page_with_only_notices_has_no_articles():
@@ -520,7 +508,38 @@ def test_small_headline_well_below_text_of_its_column_starts_another_article():
 
 def test_without_import_parts_every_piece_is_an_article():
     """What a script gets that lays pages out without Django's apps (bench/ocr_accuracy.py)."""
-    notices = [line("遗失声明", 720, 60, size=36), *column(LOST, 700, 120, width=12)[0]]
-    layout = lay_out(recognise([*map(_narrow, two_column_article()), *notices]), parts=[])
+    notices = [line("遗失声明", 900, 60, size=36), *column(LOST, 860, 120, width=12)[0]]
+    layout = lay_out(recognise([*two_column_article(), *notices], width=1200), parts=[])
     assert [story.headline for story in layout.articles] == [HEADLINE_A, "遗失声明"]
     assert all(section.part is None for section in layout.sections)
+
+
+def merged(first, second):
+    """One line an engine read across a gutter: ``first`` and ``second`` side by side."""
+    chars = first.chars + second.chars
+    text = first.text + second.text
+    box = (first.box[0], min(first.box[1], second.box[1]), second.box[2], first.box[3])
+    return Line(text, box, (first.confidence + second.confidence) / 2, chars)
+
+
+def test_lines_read_across_a_gutter_are_cut_at_it():
+    headline, *body = two_column_article()
+    right = {item.box[1]: item for item in body if item.box[0] >= 450}
+    lines = [headline]
+    for item in body:
+        if item.box[0] < 450:
+            lines.append(merged(item, right.pop(item.box[1])) if item.box[1] in right else item)
+    lines += right.values()
+    layout = lay_out(recognise(lines))
+    assert layout.articles[0].paragraphs == [FIRST, SECOND, THIRD]
+    assert len(layout.recognition.lines) == len(body) + 1
+    assert "".join(texts(layout.recognition, layout.order)) == "".join(
+        item.text for item in two_column_article()
+    )
+
+
+def test_spaced_out_headline_is_not_cut():
+    spaced = line("要  闻", 400, 40, size=44)
+    spaced = Line("要闻", spaced.box, 0.99, (spaced.chars[0], spaced.chars[3]))
+    layout = lay_out(recognise([spaced, *column([FIRST], 300, 120)[0]]))
+    assert layout.articles[0].headline == "要闻"
