@@ -59,6 +59,7 @@ CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
 ROW_TOLERANCE = 1.5  # stacks whose tops differ by at most this start in one row
 HEAD_REACH = 3.0  # a head reaches text this far beside it (or half its own width, if more)
+BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run across a gutter
 GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
 SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
 WEAK_GUTTER_GAP = 0.3  # the same, where the lines around leave a gutter
@@ -568,6 +569,27 @@ def reading_order(boxes, band_gap=0.0, tolerance=0.0):
             reach = boxes[i][high] if reach is None else max(reach, boxes[i][high])
         return groups
 
+    def width(i):
+        return boxes[i][2] - boxes[i][0]
+
+    def bridged(indices):
+        """Columns that one box or a few, much wider than the rest, run across (text an
+        engine read across a gutter): cut without them, each in the column it starts in."""
+        usual = sorted(map(width, indices))[len(indices) // 2]
+        wide = [i for i in indices if width(i) > BRIDGE_WIDTH * usual]
+        if not wide or 2 * len(wide) >= len(indices):
+            return None
+        groups = cut([i for i in indices if i not in wide], 0)
+        if len(groups) < 2:
+            return None
+        for i in wide:
+            home = max(
+                groups,
+                key=lambda group: _overlap(boxes[i], union(boxes[j] for j in group)),
+            )
+            home.append(i)
+        return groups
+
     def order(indices):
         if len(indices) <= 1:
             return list(indices)
@@ -575,6 +597,8 @@ def reading_order(boxes, band_gap=0.0, tolerance=0.0):
             groups = cut(indices, axis)
             if len(groups) > 1:
                 return [i for group in groups for i in order(group)]
+        if len(indices) > 2 and (groups := bridged(indices)):
+            return [i for group in groups for i in order(group)]
         return sorted(indices, key=lambda i: (boxes[i][1], boxes[i][0]))
 
     return order(list(range(len(boxes))))
@@ -591,10 +615,26 @@ class _Piece:
 
 
 def _ordered(stacks, body):
+    """``stacks`` in reading order, cut apart by where most of their lines stand (a line's box
+    the engine drew into the gutter does not join two columns)."""
     order = reading_order(
-        [stack.box for stack in stacks], band_gap=STACK_GAP * body, tolerance=0.1 * body
+        [_core(stack, body) for stack in stacks], band_gap=STACK_GAP * body, tolerance=0.5 * body
     )
     return [stacks[i] for i in order]
+
+
+def _core(stack, body):
+    def common(values, outer):
+        def support(value):
+            return sum(abs(value - other) <= 0.5 * body for other in values)
+
+        most = max(map(support, values))
+        return outer(value for value in values if support(value) == most)
+
+    left, top, right, bottom = stack.box
+    lefts = [line.left for line in stack.lines]
+    rights = [line.right for line in stack.lines]
+    return (common(lefts, min), top, common(rights, max), bottom)
 
 
 def _text(lines):
@@ -732,7 +772,11 @@ def split_at_gutters(recognition):
         return recognition
     body = statistics.median(widths)
     lines = [piece for line in recognition.lines for piece in _gutter_pieces(line, body)]
-    lines = [piece for line in lines for piece in _gutter_pieces(line, body, lines)]
+    for _ in range(3):  # a piece cut off may still run across the next gutter
+        count = len(lines)
+        lines = [piece for line in lines for piece in _gutter_pieces(line, body, lines)]
+        if len(lines) == count:
+            break
     if len(lines) == len(recognition.lines):
         return recognition
     return replace(recognition, lines=lines)
