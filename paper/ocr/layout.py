@@ -1081,6 +1081,7 @@ def _add_article(layout, recognition, blocks, heads, part):
     ]
     source = SOURCE.match(paragraphs[0]) if paragraphs else None
     box = union(found.box for found in blocks)
+    zones = _zones(blocks, set(story_lines), recognition)
     layout.articles.append(
         Story(
             headline=_text(headline),
@@ -1097,7 +1098,7 @@ def _add_article(layout, recognition, blocks, heads, part):
                 if found.kind == "caption"
             ],
             box=box,
-            zones=[box],
+            zones=zones,
             confidence=confidence_of([lines[i] for i in story_lines]),
             low_confidence=[i for i in story_lines if is_low_confidence(lines[i])],
             lines=story_lines,
@@ -1106,6 +1107,35 @@ def _add_article(layout, recognition, blocks, heads, part):
         )
     )
     layout.sections.append(section)
+
+
+def _zones(blocks, own, recognition):
+    """Boxes covering an article: its whole box, unless that covers others' lines too (an
+    article set round another); then a box for each of its columns, and its head."""
+    whole = union(found.box for found in blocks)
+
+    def inside(line, box):
+        x, y = (line.box[0] + line.box[2]) / 2, (line.box[1] + line.box[3]) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    others = [
+        line
+        for i, line in enumerate(recognition.lines)
+        if i not in own and len(line.text.strip()) > 1
+    ]
+    if not any(inside(line, whole) for line in others):
+        return [whole]
+    zones = []
+    for found in blocks:
+        box = found.box
+        for index, zone in enumerate(zones):
+            merged = union([zone, box])
+            if _overlap(zone, box) > 0 and not any(inside(line, merged) for line in others):
+                zones[index] = merged
+                break
+        else:
+            zones.append(box)
+    return zones
 
 
 def _byline_text(recognition, found):

@@ -573,3 +573,23 @@ def test_sample_page_as_the_engine_read_it_with_lines_run_across_gutters():
         assert Levenshtein.normalized_distance(read, text[: len(read)]) < 0.04
     notices = [s.headline for s in layout.sections if not s.part.takes_the_rest]
     assert notices == ["遗失声明", "结婚启事"]
+
+
+def test_article_set_round_another_gets_a_zone_for_each_part():
+    """An article over two columns whose second column holds another article at its foot."""
+    first = [line("第一篇文章的标题", 150, 40, size=40), *flow([FIRST, SECOND], [50, 450], 110)]
+    first += column([THIRD, FIRST], 50, 110 + 6 * PITCH)[0]
+    second = [
+        line("第二篇", 520, 110 + 7 * PITCH, size=40),
+        *column([SECOND], 450, 110 + 9 * PITCH)[0],
+    ]
+    layout = lay_out(recognise(first + second))
+    story, other = layout.articles
+    assert other.headline == "第二篇"
+    assert len(story.zones) > 1
+    for zone in story.zones:
+        for i in other.lines:
+            box = layout.recognition.lines[i].box
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            assert not (zone[0] <= centre[0] <= zone[2] and zone[1] <= centre[1] <= zone[3])
+    assert other.zones == [other.box]
