@@ -11,7 +11,6 @@ from django.urls import reverse
 from paper.importing.parsing import snippet
 from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
-from paper.ocr.drafts import similar
 
 from .models import Article, ArticleZone
 from .parsing import read_articles
@@ -101,7 +100,7 @@ def write_recognised_articles(page, parsed_articles, result):
         reading = result.article_reading(parsed.line)
         story = result.story(parsed.line)
         headline, problems = _recognised_headline(parsed, story)
-        same = next((a for a in kept if headline and similar(a.headline, headline)), None)
+        same = result.same(kept, reading, headline, lambda article: article.headline)
         if same is not None:
             result.record(same, reading, created=False)
             continue

@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
-from paper.ocr.drafts import similar
 from paper.text import chinese_date
 
 from .models import (
@@ -232,7 +231,7 @@ def write_recognised_notices(page, parsed_notices, result):
     for index, parsed in enumerate(parsed_notices):
         following = parsed_notices[index + 1].line if index + 1 < len(parsed_notices) else None
         reading = result.notice_reading(parsed, following)
-        same = next((notice for notice in kept if similar(notice.text, parsed.text)), None)
+        same = result.same(kept, reading, parsed.text, lambda notice: notice.text)
         if same is not None:
             result.record(same, reading, created=False)
             continue

@@ -27,8 +27,10 @@ from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
 
 from .layout import is_low_confidence, lay_out
 
-# Two readings this alike (0–1, difflib's ratio of their text) are of the same item.
+# Two readings this alike (0–1, difflib's ratio of their text) are of the same item; so are
+# two whose zones cover this much of the same (intersection over union).
 SAME_TEXT = 0.8
+SAME_PLACE = 0.5
 # How much of a low-confidence line the 核对说明 quotes.
 QUOTED_CHARACTERS = 20
 FOUR_PLACES = Decimal("0.0001")
@@ -190,7 +192,20 @@ class RecognisedPage:
     def kept(self, queryset):
         """Items of ``queryset`` on the page that stay: entered, reviewed or published."""
         drafts = self.earlier_drafts(queryset).values("pk")
-        return list(queryset.filter(page=self.page).exclude(pk__in=drafts))
+        kept = queryset.filter(page=self.page).exclude(pk__in=drafts)
+        return list(kept.prefetch_related("zones"))
+
+    def same(self, kept, reading, text, kept_text):
+        """The item of ``kept`` that ``reading`` (of ``text``) is a reading of, or None: one
+        that says the same (SAME_TEXT), or stands where it stands (SAME_PLACE)."""
+        for item in kept:
+            if similar(kept_text(item), text) or any(
+                _shared(zone, found) >= SAME_PLACE
+                for zone in item.zones.all()
+                for found in reading.zones
+            ):
+                return item
+        return None
 
     # --- What was written ---
 
@@ -235,6 +250,23 @@ class RecognisedPage:
                 )
                 result.append(data)
         return result
+
+
+def _shared(zone, found):
+    """How much two zones (a Zone and a zone's fields) cover the same: intersection over union."""
+    a = (zone.left, zone.top, zone.left + zone.width, zone.top + zone.height)
+    b = (
+        found["left"],
+        found["top"],
+        found["left"] + found["width"],
+        found["top"] + found["height"],
+    )
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    both = width * height
+    return float(both / (zone.width * zone.height + found["width"] * found["height"] - both))
 
 
 def _item_key(item):

@@ -249,3 +249,16 @@ def test_the_engine_reading_of_a_broadsheet_becomes_its_articles_and_notices():
     ]
     wedding = Notice.objects.get(page=page, kind=Notice.Kind.WEDDING)
     assert (wedding.wedding.groom, wedding.wedding.bride) == ("张雨", "百音一兰")
+
+
+def test_an_item_corrected_beyond_recognition_is_still_known_by_its_place():
+    page = make_page(code="A03", name="公告")
+    (article,) = [item for item in write(page) if isinstance(item, Article)]
+    article.headline = "编辑改过的标题"
+    article.needs_review = False
+    article.save()
+    second = write(page)
+    assert not [item for item in second if isinstance(item, Article)]
+    assert list(Article.objects.filter(page=page)) == [article]
+    blocks = PageRecognition.objects.get(page=page).data["blocks"]
+    assert blocks[0]["item"] == {"model": "articles.article", "pk": article.pk}
