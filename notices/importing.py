@@ -200,6 +200,10 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
     else:
         for name, value in reading.fields(problems, extra=notes).items():
             setattr(notice, name, value)
+        # Text read off a scan may run on where no printed notice would: cut to the fields.
+        _fit(notice, ("headline", "announcer", "credit_code"))
+        for item in items:
+            _fit(item, ("holder", "document_name", "number", "issuer", "other_identifier"))
     with at_line(parsed.line):
         notice.save()
         for item in items:
@@ -214,6 +218,12 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
                 message=parsed.wedding.message,
             )
     return WrittenNotice(parsed, notice, items, problems, notes)
+
+
+def _fit(obj, names):
+    for name in names:
+        limit = obj._meta.get_field(name).max_length
+        setattr(obj, name, getattr(obj, name)[:limit])
 
 
 def write_recognised_notices(page, parsed_notices, result):

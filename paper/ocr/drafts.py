@@ -20,7 +20,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from paper.importing.parsing import ParsedPage, read_sections, snippet
+from paper.importing.parsing import ExportError, ParsedPage, read_sections, snippet
 from paper.importing.parts import registered_parts
 from paper.importing.writing import review_note
 from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
@@ -297,6 +297,8 @@ def write_recognised_page(page, recognition, layout=None):
     from it; a page without one gets one, done. Raises paper.importing.ExportError, and
     writes nothing, when the database refuses an item.
     """
+    if not recognition.width or not recognition.height:
+        raise ExportError("识别结果没有图片的宽和高,无法确定文字在版面上的位置;请重新识别这一版")
     layout = layout or lay_out(recognition)
     # The lines the layout's indices point into (lines across a gutter cut in two).
     recognition = layout.recognition or recognition

@@ -6,6 +6,7 @@ import pytest
 
 from articles.models import Article
 from notices.models import LostItem, Notice
+from paper.importing.parsing import ExportError
 from paper.models import PageRecognition, PrintedStatus
 from paper.ocr.drafts import write_recognised_page
 from paper.ocr.layout import lay_out
@@ -262,3 +263,14 @@ def test_an_item_corrected_beyond_recognition_is_still_known_by_its_place():
     assert list(Article.objects.filter(page=page)) == [article]
     blocks = PageRecognition.objects.get(page=page).data["blocks"]
     assert blocks[0]["item"] == {"model": "articles.article", "pk": article.pk}
+
+
+def test_a_reading_without_a_picture_size_is_refused_and_nothing_changes():
+    page = make_page()
+    article = make_article(page)
+    recognition = scanned_page()
+    recognition.width = 0
+    with pytest.raises(ExportError, match="没有图片的宽和高"):
+        write_recognised_page(page, recognition)
+    assert list(Article.objects.filter(page=page)) == [article]
+    assert not PageRecognition.objects.filter(page=page).exists()
