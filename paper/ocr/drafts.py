@@ -292,16 +292,13 @@ def write_recognised_page(page, recognition, layout=None):
     """Write what ``recognition`` read on ``page`` as drafts on that page; the items created.
 
     ``layout`` is ``paper.ocr.layout.lay_out(recognition)`` unless given. The page's
-    PageRecognition gets the recognition (as the layout read it: ``layout.recognition``, its
-    lines cut at gutters) and the blocks (``data["blocks"]``), each naming the item written
-    from it; a page without one gets one, done. Raises paper.importing.ExportError, and
+    PageRecognition gets the recognition and the blocks (``data["blocks"]``), each naming the
+    item written from it; a page without one gets one, done. Raises paper.importing.ExportError, and
     writes nothing, when the database refuses an item.
     """
     if not recognition.width or not recognition.height:
         raise ExportError("识别结果没有图片的宽和高,无法确定文字在版面上的位置;请重新识别这一版")
     layout = layout or lay_out(recognition)
-    # The lines the layout's indices point into (lines across a gutter cut in two).
-    recognition = layout.recognition or recognition
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
         sections = layout.import_sections(page.code)

@@ -163,9 +163,7 @@ class Layout:
     order: list = field(default_factory=list)  # every line read, in reading order
     noise: list = field(default_factory=list)  # lines left out: folio, date line, specks
     body_height: float = 0.0
-    # The recognition the line indices point into: the one laid out, or a copy of it with the
-    # lines that ran across a gutter cut in two (split_at_gutters).
-    recognition: object = None
+    recognition: object = None  # the one laid out, which the line indices point into
 
     def blocks_of(self, lines):
         """The blocks holding any of ``lines`` (indices), in reading order."""
@@ -725,10 +723,11 @@ def lay_out(recognition, parts=None):
     """The Layout of ``recognition``; ``parts`` (the registered import parts) claim the pieces.
 
     With no parts (``parts=[]``, or Django not set up so that no app registered its part),
-    every piece with text is an article.
+    every piece with text is an article. Line indices are into ``recognition.lines``: lines
+    an engine read across gutters are cut by ``split_at_gutters`` first, by whoever holds
+    the recognition (the engine), so that everyone counts the same lines.
     """
     parts = registered_parts() if parts is None else parts
-    recognition = split_at_gutters(recognition)
     layout = Layout(recognition.width, recognition.height, recognition=recognition)
     lines = recognition.lines
     noise = _noise(lines, recognition.height)

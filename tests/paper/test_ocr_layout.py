@@ -8,7 +8,7 @@ two characters, headlines two or three times the body's size.
 import json
 from pathlib import Path
 
-from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order
+from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order, split_at_gutters
 from paper.ocr.lines import Char, Line, Recognition
 
 RECOGNITIONS = Path(__file__).parent / "recognitions"
@@ -530,19 +530,23 @@ def test_lines_read_across_a_gutter_are_cut_at_it():
         if item.box[0] < 450:
             lines.append(merged(item, right.pop(item.box[1])) if item.box[1] in right else item)
     lines += right.values()
-    layout = lay_out(recognise(lines))
+    read = recognise(lines)
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) == len(body) + 1 and len(read.lines) < len(body)
+    layout = lay_out(recognition)
     assert layout.articles[0].paragraphs == [FIRST, SECOND, THIRD]
-    assert len(layout.recognition.lines) == len(body) + 1
-    assert "".join(texts(layout.recognition, layout.order)) == "".join(
+    assert "".join(texts(recognition, layout.order)) == "".join(
         item.text for item in two_column_article()
     )
+    assert split_at_gutters(recognition) is recognition
 
 
 def test_spaced_out_headline_is_not_cut():
     spaced = line("要  闻", 400, 40, size=44)
     spaced = Line("要闻", spaced.box, 0.99, (spaced.chars[0], spaced.chars[3]))
-    layout = lay_out(recognise([spaced, *column([FIRST], 300, 120)[0]]))
-    assert layout.articles[0].headline == "要闻"
+    recognition = recognise([spaced, *column([FIRST], 300, 120)[0]])
+    assert split_at_gutters(recognition) is recognition
+    assert lay_out(recognition).articles[0].headline == "要闻"
 
 
 def test_sample_page_as_the_engine_read_it_with_lines_run_across_gutters():
@@ -555,9 +559,10 @@ def test_sample_page_as_the_engine_read_it_with_lines_run_across_gutters():
     from tests.factories import SAMPLE_EXPORT
 
     data = json.loads((RECOGNITIONS / "sample-a04-rapidocr.json").read_text())
-    recognition = Recognition.from_json(data)
+    read = Recognition.from_json(data)
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) > len(read.lines) + 20
     layout = lay_out(recognition)
-    assert len(layout.recognition.lines) > len(recognition.lines) + 20
     export = parse_export(SAMPLE_EXPORT.read_text())
     printed = {article.page: article for article in export.articles}
     lead, second = layout.articles
