@@ -18,6 +18,10 @@ Chinese broadsheet is set:
 - vertical text is read in a frame turned a quarter turn, where its columns (read right to
   left) become lines read top to bottom, so the same rules apply.
 
+An engine may read a row of neighbouring columns as one line; ``split_at_gutters`` cuts such
+lines where their characters' boxes show the gutter. It is for whoever holds the recognition
+(the engine) to call first: the layout's line indices are into the recognition it is given.
+
 Which pieces are notices is not decided here: each piece becomes a paper.importing Section, and
 the registered import parts claim theirs (the notices part claims 遗失声明 and the like), as they
 do for a day's export. Only what the article part keeps is an article of the layout.
@@ -48,7 +52,7 @@ HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
 ALIGN = 1.0  # edges of a stack's lines agree within this
 INDENT = 1.0  # a first line set in by more than this opens a paragraph (two characters, usually)
-MAX_INDENT = 3.5
+MAX_INDENT = 3.5  # a line set in more than this from a stack's left edge is not on it
 SHORT_LINE = 1.5  # a line ending this far short of its column's right edge ends its paragraph
 JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its right edge is justified
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
@@ -622,17 +626,21 @@ def _ordered(stacks, body):
 
 
 def _core(stack, body):
-    def common(values, outer):
-        def support(value):
-            return sum(abs(value - other) <= 0.5 * body for other in values)
-
-        most = max(map(support, values))
-        return outer(value for value in values if support(value) == most)
-
+    """``stack``'s box from where most of its lines start and end."""
     left, top, right, bottom = stack.box
     lefts = [line.left for line in stack.lines]
     rights = [line.right for line in stack.lines]
-    return (common(lefts, min), top, common(rights, max), bottom)
+    return (_common_edge(lefts, min, body), top, _common_edge(rights, max, body), bottom)
+
+
+def _support(value, values, body):
+    return sum(abs(value - other) <= 0.5 * body for other in values)
+
+
+def _common_edge(values, outer, body):
+    """The edge most of ``values`` agree on (within half a character); of equals, the outer."""
+    most = max(_support(value, values, body) for value in values)
+    return outer(value for value in values if _support(value, values, body) == most)
 
 
 def _text(lines):
@@ -696,23 +704,14 @@ def _column_box(stack, stacks):
         for line in other.lines
     ]
     body = stack.line_height
-
-    def support(value, values):
-        return sum(abs(value - other) <= 0.5 * body for other in values)
-
-    def common(values, outer):
-        """The edge most lines agree on (within half a character); of equals, the outer."""
-        most = max(support(value, values) for value in values)
-        return outer(value for value in values if support(value, values) == most)
-
     rights = [line.right for line in lines]
-    right = common(rights, max)
+    right = _common_edge(rights, max, body)
     return (
-        common([line.left for line in lines], min),
+        _common_edge([line.left for line in lines], min, body),
         box[1],
         right,
         box[3],
-        support(right, rights) >= JUSTIFIED_SHARE * len(rights),
+        _support(right, rights, body) >= JUSTIFIED_SHARE * len(rights),
     )
 
 
