@@ -46,7 +46,7 @@ HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, un
 KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
 HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
-TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
+TALL_BOX = 0.9  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
@@ -58,6 +58,9 @@ JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its righ
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
 # A smaller head this close under text of its column is a heading in it, not a new headline.
 HEADING_GAP = 1.2
+# An article's text runs on below a gap across all its columns this tall (a picture, a rule):
+# smaller, it is a row the engine lost.
+BAND_GAP = 2.5
 PICTURE_GAP = 4.0  # an empty stretch this tall above a short stack: a picture, and its caption
 CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
@@ -620,7 +623,7 @@ def _ordered(stacks, body):
     """``stacks`` in reading order, cut apart by where most of their lines stand (a line's box
     the engine drew into the gutter does not join two columns)."""
     order = reading_order(
-        [_core(stack, body) for stack in stacks], band_gap=STACK_GAP * body, tolerance=0.5 * body
+        [_core(stack, body) for stack in stacks], band_gap=BAND_GAP * body, tolerance=0.5 * body
     )
     return [stacks[i] for i in order]
 
