@@ -46,7 +46,7 @@ HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, un
 KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
 HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
-TALL_BOX = 0.9  # a box this much taller than its characters are wide is taller than its type
+TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
@@ -780,7 +780,35 @@ def split_at_gutters(recognition):
             break
     if len(lines) == len(recognition.lines):
         return recognition
-    return replace(recognition, lines=lines)
+    return replace(recognition, lines=_fitted(lines, set(map(id, recognition.lines))))
+
+
+def _fitted(lines, whole):
+    """The pieces cut off merged lines, as tall as the lines read whole: a box round a row
+    of several columns is taller than one line (their baselines differ a little)."""
+    heights = [
+        line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        for line in lines
+        if id(line) in whole and len(line.text.strip()) >= MIN_BODY_CHARS
+    ]
+    if not heights:
+        return lines
+    usual = statistics.median(heights)
+    fitted = []
+    for line in lines:
+        height = line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        if id(line) in whole or height <= usual:
+            fitted.append(line)
+            continue
+        left, top, right, bottom = line.box
+        if line.vertical:
+            middle = (left + right) / 2
+            left, right = middle - usual / 2, middle + usual / 2
+        else:
+            middle = (top + bottom) / 2
+            top, bottom = middle - usual / 2, middle + usual / 2
+        fitted.append(replace(line, box=(left, top, right, bottom)))
+    return fitted
 
 
 def _char_size(char, line):
