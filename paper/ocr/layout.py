@@ -44,7 +44,7 @@ LOW_CHAR_CONFIDENCE = 0.5
 DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subheadline, heading)
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
 KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
-HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
+HEADLINE_TIER = 0.8  # the lines of a head within this share of its largest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
 TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
@@ -241,7 +241,7 @@ class _Line:
         stroke of its full stop); a line's width over its characters is the size of full-width
         type, half that for Latin letters and digits.
         """
-        ems = sum(0.5 if char.isascii() else 1.0 for char in self.text if not char.isspace())
+        ems = _ems(self.text)
         if ems < 1:
             return self.height
         return (
@@ -249,6 +249,11 @@ class _Line:
             if self.width / ems < TALL_BOX * self.height
             else self.height
         )
+
+
+def _ems(text):
+    """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
 
 
 def union(boxes):
@@ -389,9 +394,20 @@ def _is_speck(stack):
 
 
 def _head_parts(head):
-    """(kicker, headline, subheadline) lines of a head, by their height."""
-    tallest = max(line.size for line in head.lines)
-    tier = [i for i, line in enumerate(head.lines) if line.size >= HEADLINE_TIER * tallest]
+    """(kicker, headline, subheadline) lines of a head, by their size.
+
+    A line's size here is the smaller of its height and its width over its characters (an
+    engine boxes some lines taller than others of the same type); the size to match is the
+    largest of lines of a few characters (one of one or two, 体系 ending a headline in three
+    lines, is boxed wider and taller than its type).
+    """
+    sizes = [
+        min(line.height, line.width / _ems(line.text)) if _ems(line.text) >= 1 else line.height
+        for line in head.lines
+    ]
+    measured = [size for size, line in zip(sizes, head.lines, strict=True) if _ems(line.text) >= 3]
+    tallest = max(measured or sizes)
+    tier = [i for i, size in enumerate(sizes) if size >= HEADLINE_TIER * tallest]
     first, last = tier[0], tier[-1]
     return head.lines[:first], head.lines[first : last + 1], head.lines[last + 1 :]
 
