@@ -69,7 +69,7 @@ HEAD_REACH = 3.0  # a head reaches text this far beside it (or half its own widt
 BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run across a gutter
 GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
 SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
-WEAK_GUTTER_GAP = 0.3  # the same, where the lines around leave a gutter
+WEAK_GUTTER_GAP = 0.15  # the same, where the lines around leave a gutter
 GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
 EDGE_BAND = 0.06
@@ -413,10 +413,9 @@ def _head_parts(head):
 
 
 def _join_kickers(stacks, heads, body):
-    """Stacks that are a kicker, only a little larger than the body, joined to the head under.
-
-    A single line, no wider than the head, standing right above it (a body line would have a
-    gap, or a column, above the head's).
+    """Stacks that are a kicker no larger (or only a little larger) than the body, joined to
+    the head under them: a single line, no wider than the head, right above it, a little
+    larger than the body or centred over the head (a column's last line is neither).
     """
     joined = []
     for head in heads:
@@ -427,15 +426,20 @@ def _join_kickers(stacks, heads, body):
                 not stack.display
                 and not stack.heading
                 and len(stack.lines) == 1
-                and line.size >= KICKER_RATIO * body
                 and 0 <= top.top - line.bottom <= HEAD_GAP * body
                 and _overlap(line.box, head.box) >= 0.9 * line.width
                 and line.width < head.box[2] - head.box[0]
+                and (line.size >= KICKER_RATIO * body or _centred(line.box, head.box))
             ):
                 head.lines.insert(0, line)
                 joined.append(stack)
                 break
     return [stack for stack in stacks if all(stack is not other for other in joined)]
+
+
+def _centred(box, over):
+    """Whether ``box`` stands centred over ``over`` (within a tenth of its width)."""
+    return abs((box[0] + box[2]) / 2 - (over[0] + over[2]) / 2) <= 0.1 * (over[2] - over[0])
 
 
 def _is_heading(head, stacks, body):
