@@ -76,9 +76,16 @@ EDGE_BAND = 0.06
 
 FOLIO = re.compile(r"[-—–·\s]*(?:第\s*\d{1,3}\s*版|[A-Z]\d{2}\s*版?|\d{1,3})[-—–·\s]*")
 HEADER_WORDS = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
-    r"|校对|组版|版式|[\u4e00-\u9fff]{2}(?:日报|晚报)|第\s*\d+\s*期|农历"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
+    r"|校对|组版|版式|第\s*\d+\s*期"
 )
+# The date line's date, read as a line of its own (the engine cut it off the rest).
+HEADER_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?\s*(?:农历\S*)?"
+)
+# The paper's name, as a masthead or beside the folio: a short line of its own.
+MASTHEAD = re.compile(r"[\u4e00-\u9fff]{2,4}(?:日报|晚报)")
+MASTHEAD_LENGTH = 8
 SYMBOLS_ONLY = re.compile(r"[\W_]*")
 BYLINE_ROLE = r"(?:本报|特约|见习|实习|首席)?(?:记者|通讯员|实习生|编辑|摄影|撰稿|整理)"
 NAME = r"[\u4e00-\u9fff·]{2,5}"
@@ -289,7 +296,12 @@ def _is_noise(line, height):
     if not text:
         return True
     at_edge = line.box[1] < EDGE_BAND * height or line.box[3] > (1 - EDGE_BAND) * height
-    return at_edge and bool(FOLIO.fullmatch(text) or HEADER_WORDS.search(text))
+    return at_edge and bool(
+        FOLIO.fullmatch(text)
+        or HEADER_DATE.fullmatch(text)
+        or HEADER_WORDS.search(text)
+        or (len(text) <= MASTHEAD_LENGTH and MASTHEAD.search(text))
+    )
 
 
 def _noise(lines, height):

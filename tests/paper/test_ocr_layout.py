@@ -624,3 +624,13 @@ def test_a_short_last_paragraph_is_not_taken_for_a_byline():
     story = lay_out(recognise([line("协会成立大会召开", 60, 60, size=40), *body])).articles[0]
     assert story.byline == ""
     assert story.paragraphs[-1] == "会议圆满结束。"
+
+
+def test_text_at_the_foot_of_the_page_naming_the_paper_is_not_its_masthead():
+    body, top = column(
+        [FIRST, "烟台日报社融媒体中心相关负责人出席会议,烟台日报记者全程报道。"], 50, 1180
+    )
+    lines = [line("协会成立大会召开", 60, 1120, size=40), *body]
+    layout = lay_out(recognise(lines, height=1400))
+    assert layout.noise == []
+    assert layout.articles[0].paragraphs[-1].startswith("烟台日报社")
