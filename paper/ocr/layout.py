@@ -70,6 +70,7 @@ BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run acro
 GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
 SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
 WEAK_GUTTER_GAP = 0.15  # the same, where the lines around leave a gutter
+FULL_LINE = 0.8  # that much of the usual line's length: a whole line of its column
 GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
 EDGE_BAND = 0.06
@@ -849,7 +850,8 @@ def _char_size(char, line):
 
 
 def _gutters(line, lines, body):
-    """The gutters that the one-column lines around ``line`` leave across it: (start, end)."""
+    """The gutters that the one-column lines around ``line`` leave across it, (start, end)
+    each, and how long those lines usually are."""
     axis = 1 if line.vertical else 0
     lengths = sorted(
         other.box[axis + 2] - other.box[axis]
@@ -857,10 +859,10 @@ def _gutters(line, lines, body):
         if other.vertical == line.vertical and len(other.text.strip()) >= MIN_BODY_CHARS
     )
     if not lengths:
-        return []
+        return [], 0
     column = lengths[len(lengths) // 2]
     if line.box[axis + 2] - line.box[axis] < 1.4 * column:
-        return []
+        return [], column
     across = 1 - axis
     window = (line.box[across] - 10 * body, line.box[across + 2] + 10 * body)
     covered = [
@@ -873,7 +875,7 @@ def _gutters(line, lines, body):
         and other.box[across + 2] > window[0]
     ]
     if not covered:
-        return []
+        return [], column
     # Where few of them reach (an engine's boxes overshoot a little): the gutters.
     step = max(1.0, body / 8)
     sparse = GUTTER_COVERAGE * len(covered)
@@ -887,7 +889,7 @@ def _gutters(line, lines, body):
             gutters.append((start, position))
             start = None
         position += step
-    return [(low, high) for low, high in gutters if high - low >= 0.2 * body]
+    return [(low, high) for low, high in gutters if high - low >= 0.2 * body], column
 
 
 def _gutter_pieces(line, body, lines=None):
@@ -900,17 +902,22 @@ def _gutter_pieces(line, body, lines=None):
     size = statistics.median(_char_size(char, line) for char in chars)
     if size >= DISPLAY_RATIO * body:
         return [line]
-    gutters = _gutters(line, lines, body) if lines is not None else []
+    # Gaps measured in full-width characters: digits and Latin letters are half as wide.
+    size = max(size, body)
+    gutters, column = _gutters(line, lines, body) if lines is not None else ([], 0)
     if lines is not None and not gutters:
         return [line]
 
-    def cut(before, char, spaced):
+    def cut(run, before, char, spaced):
         start, end = before.box[axis + 2], char.box[axis]
         if lines is None:
             return end - start > (SPACED_GUTTER_GAP if spaced else GUTTER_GAP) * size
+        # Where only the lines around say so: what is cut off is a whole line of its column.
         middle = ((before.box[axis] + start) / 2, (end + char.box[axis + 2]) / 2)
-        return end - start > WEAK_GUTTER_GAP * size and any(
-            middle[0] < (low + high) / 2 < middle[1] for low, high in gutters
+        return (
+            end - start > WEAK_GUTTER_GAP * size
+            and start - run[0].box[axis] >= FULL_LINE * column
+            and any(middle[0] < (low + high) / 2 < middle[1] for low, high in gutters)
         )
 
     runs, before, spaced = [], None, False
@@ -918,7 +925,7 @@ def _gutter_pieces(line, body, lines=None):
         if not char.text.strip():
             spaced = True  # a space the engine read: words apart (本报记者 王晓), maybe a gutter
             continue
-        if not runs or cut(before, char, spaced):
+        if not runs or cut(runs[-1], before, char, spaced):
             runs.append([])
         runs[-1].append(char)
         before, spaced = char, False
