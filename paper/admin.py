@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from .history import describe_change
 from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
+from .ocr.recognition_admin import RecognitionAdminMixin
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
 from .pagination import ArchivePaginator
@@ -508,10 +509,19 @@ class IssueAdmin(WhereSeenAdmin):
         return issue.page_count
 
 
+class PageRedactionForm(forms.ModelForm):
+    def save(self, commit=True):
+        if self.has_changed():
+            self.instance.found_by_ocr = False  # moved by an editor: a new reading keeps it
+        return super().save(commit)
+
+
 class PageRedactionInline(admin.TabularInline):
     model = PageRedaction
+    form = PageRedactionForm
     extra = 0
-    fields = ["left", "top", "width", "height"]
+    fields = ["left", "top", "width", "height", "found_by_ocr"]
+    readonly_fields = ["found_by_ocr"]
 
 
 class PageAdminForm(EditConflictForm):
@@ -549,7 +559,7 @@ class PageAdminForm(EditConflictForm):
 
 
 @admin.register(Page)
-class PageAdmin(WhereSeenAdmin):
+class PageAdmin(RecognitionAdminMixin, WhereSeenAdmin):
     this_item = "这一版"
     form = PageAdminForm
     list_display = ["code", "name", "issue", "order", "has_image", "redaction_flag"]
@@ -564,7 +574,13 @@ class PageAdmin(WhereSeenAdmin):
     show_full_result_count = False
     autocomplete_fields = ["issue"]
     ordering = ["-issue__date", "order"]
-    readonly_fields = ["stored_file", "public_file_link", "redaction_checked", "zones_on_page"]
+    readonly_fields = [
+        "stored_file",
+        "public_file_link",
+        "redaction_checked",
+        "zones_on_page",
+        "recognition_summary",
+    ]
     fieldsets = [
         (None, {"fields": ["issue", ("code", "name", "order")]}),
         (
@@ -572,9 +588,10 @@ class PageAdmin(WhereSeenAdmin):
             {"fields": ["upload", "stored_file", "public_file_link", "zones_on_page"]},
         ),
         ("遮盖身份证号", {"fields": ["needs_redaction", "redaction_checked"]}),
+        ("文字识别", {"fields": ["recognition_summary"]}),
     ]
     inlines = [PageRedactionInline]
-    actions = ["find_page_zones"]
+    actions = ["find_page_zones", "recognise_text"]
 
     class Media:
         css = {"all": ["css/page-zones-admin.css"]}
