@@ -126,9 +126,7 @@ def text_layer(recognition, order=None):
             if box is None:
                 spaced.add(len(chars))
                 continue
-            share = unturned(
-                recognition.fractions(padded(box, line)), getattr(recognition, "rotation", 0)
-            )
+            share = unturned(recognition.fractions(padded(box, line)), recognition.rotation)
             for folded in fold(char):
                 chars.append(folded)
                 boxes.append(share)

@@ -1,0 +1,216 @@
+"""Batches of OCR: `manage.py ocr_pages` in its own process and through real Celery workers."""
+
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from io import StringIO
+
+import pytest
+import redis
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from paper.celery import app as celery_app
+from paper.models import Page, PageRecognition
+from paper.ocr.tasks import recognise_page_task
+from tests.factories import make_issue, make_scanned_page, make_text_scan
+
+BROKER_URL = "redis://127.0.0.1:6379/8"
+RESULT_URL = "redis://127.0.0.1:6379/9"
+SHORT_PAGE = [
+    (60, 60, 40, "港口新建泊位投入使用", True),
+    (60, 140, 24, "本报讯 新建的两个泊位昨天投入使用。", False),
+]
+
+
+def scanned_days(days, pages_per_day=1):
+    """Scanned pages on consecutive days from 1994-05-01; returns them in date order."""
+    pages = []
+    for offset in range(days):
+        issue = make_issue(date=datetime.date(1994, 5, 1) + datetime.timedelta(days=offset))
+        for _ in range(pages_per_day):
+            pages.append(make_scanned_page(make_text_scan(SHORT_PAGE), issue))
+    return pages
+
+
+def break_file(page):
+    with default_storage.open(page.file.name, "wb") as stored:
+        stored.write(b"\x89PNG\r\n\x1a\n broken")
+
+
+def ocr_pages(*args):
+    out, err = StringIO(), StringIO()
+    call_command("ocr_pages", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def statuses(pages):
+    rows = dict(PageRecognition.objects.values_list("page_id", "status"))
+    return [rows.get(page.pk) for page in pages]
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_every_scan_in_the_range_and_reports_the_one_that_fails():
+    pages = scanned_days(3)
+    outside = make_scanned_page(make_text_scan(SHORT_PAGE), make_issue(date="1994-06-01"))
+    break_file(pages[1])
+    with pytest.raises(CommandError) as failed:
+        ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-31")
+    assert "1 个版面识别失败" in str(failed.value)
+    assert "1994-05-02 A01" in str(failed.value) and "损坏" in str(failed.value)
+    assert statuses(pages) == ["done", "failed", "done"]
+    assert statuses([outside]) == [None]
+
+
+@pytest.mark.django_db
+def test_a_batch_run_again_skips_what_is_done_and_carries_on():
+    pages = scanned_days(3)
+    call_command("ocr_pages", "--date-from", "1994-05-01", "--date-to", "1994-05-01", verbosity=0)
+    first = PageRecognition.objects.get(page=pages[0])
+    # An earlier run on this machine was killed while it read the second page.
+    PageRecognition.objects.create(
+        page=pages[1],
+        status=PageRecognition.Status.RUNNING,
+        claimed_by=f"{socket.gethostname()}:999999999",
+        claimed_at=timezone.now(),
+        attempts=1,
+    )
+    out, err = ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-03")
+    assert "要识别 2 个版面,跳过已识别的 1 个" in out
+    assert "2/2" in err and "版/分钟" in err  # the progress bar
+    assert statuses(pages) == ["done", "done", "done"]
+    again = PageRecognition.objects.get(page=pages[0])
+    assert (again.attempts, again.finished_at) == (1, first.finished_at)
+    assert PageRecognition.objects.get(page=pages[1]).attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_dry_run_lists_the_pages_and_writes_nothing():
+    scanned_days(2)
+    out, _ = ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-02", "--dry-run", "-v2")
+    assert "要识别 2 个版面" in out and "1994-05-02 A01" in out
+    assert not PageRecognition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_range_is_refused():
+    with pytest.raises(CommandError, match="晚于"):
+        ocr_pages("--date-from", "1994-05-02", "--date-to", "1994-05-01")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        ocr_pages("--date-from", "1994-5-1x", "--date-to", "1994-05-01")
+
+
+# --- Through Celery: a real worker process, the real Redis broker ----------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db, media_root, settings, tmp_path):
+    """`celery -A paper worker` in a subprocess, on the test database and media folder, fed
+    by the real Redis through a queue of this run's own; stopped with a warm shutdown."""
+    queue = f"test-ocr-{os.getpid()}-{time.monotonic_ns()}"
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        ),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "OCR_BROKER_URL": BROKER_URL,
+        "OCR_RESULT_BACKEND": RESULT_URL,
+        "OCR_QUEUE": queue,
+    }
+    settings.OCR_BROKER_URL, settings.OCR_QUEUE = BROKER_URL, queue
+    saved = {key: celery_app.conf[key] for key in CONF_KEYS}
+    celery_app.conf.update(
+        broker_url=BROKER_URL,
+        result_backend=RESULT_URL,
+        task_default_queue=queue,
+        task_ignore_result=False,
+    )
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "paper",
+            "worker",
+            "--pool=threads",
+            "-c",
+            "2",
+            "-Q",
+            queue,
+        ]
+        + ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        + ["-l", "INFO", "-f", str(log)],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in (log.read_text() if log.exists() else ""):
+            assert worker.poll() is None, "the worker stopped:\n" + log.read_text()
+            assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
+            time.sleep(0.2)
+        yield worker
+    finally:
+        worker.send_signal(signal.SIGTERM)  # warm shutdown: the task in hand is finished
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        celery_app.conf.update(saved)
+        celery_app.pool.force_close_all()
+        client = redis.Redis.from_url(BROKER_URL)
+        client.delete(queue, f"{queue}\x06\x163", f"{queue}\x06\x166", f"{queue}\x06\x169")
+        client.close()
+
+
+CONF_KEYS = ["broker_url", "result_backend", "task_default_queue", "task_ignore_result"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_sent_twice_reads_its_page_once(celery_worker):
+    """Two worker threads take the two at once: one reads, the other finds it claimed."""
+    page = make_scanned_page(make_text_scan(SHORT_PAGE))
+    results = [recognise_page_task.delay(page.pk) for _ in range(2)]
+    answers = [result.get(timeout=120) for result in results]
+    assert sorted(answer["skipped"] for answer in answers) == [False, True]
+    recognition = PageRecognition.objects.get(page=page)
+    assert recognition.status == "done" and recognition.attempts == 1
+    assert recognition.claimed_by in {f"celery:{result.id}" for result in results}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_batch_sends_its_pages_to_the_workers_and_follows_them(celery_worker):
+    pages = scanned_days(3)
+    break_file(pages[2])
+    with pytest.raises(CommandError) as failed:
+        ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-03")
+    assert "1994-05-03 A01" in str(failed.value) and "损坏" in str(failed.value)
+    assert statuses(pages) == ["done", "done", "failed"]
+    assert [row.attempts for row in PageRecognition.objects.order_by("page__issue__date")] == [
+        1,
+        1,
+        1,
+    ]
+    # Run again: only the failed page is sent, and the others are left as they are.
+    out, _ = ocr_pages_ignoring_failure("--date-from", "1994-05-01", "--date-to", "1994-05-03")
+    assert "要识别 1 个版面,跳过已识别的 2 个" in out
+    assert Page.objects.count() == 3
+
+
+def ocr_pages_ignoring_failure(*args):
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("ocr_pages", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
