@@ -150,12 +150,11 @@ def with_workers(pages, count, broker, env, warm_up):
     """Seconds to read ``pages`` with ``count`` workers on ``broker``, their start excluded."""
     from django.utils import timezone
 
-    from paper.celery import app
+    from paper.celery import reconfigure
     from paper.ocr.tasks import send_pages
 
     queue = f"bench-ocr-{os.getpid()}-{time.monotonic_ns()}"
-    app.conf.update(broker_url=broker, task_default_queue=queue)
-    app.pool.force_close_all()
+    reconfigure(broker_url=broker, task_default_queue=queue)
     workers = start_workers(count, broker, queue, env)
     try:
         # Each worker loads the engine's models on its first page: one page each, untimed.
@@ -168,7 +167,7 @@ def with_workers(pages, count, broker, env, warm_up):
         return time.perf_counter() - clock
     finally:
         stop_workers(workers)
-        app.pool.force_close_all()
+        reconfigure()
 
 
 def reachable(broker):

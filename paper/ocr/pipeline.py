@@ -246,8 +246,8 @@ def write(page, recognition, claimant, reading, started):
 
 
 def reading_order(layout, recognition):
-    """The lines' indices as the layout reads them, then any line no block holds."""
-    order = [index for block in layout.blocks for index in block.lines]
+    """The lines' indices as the layout reads them, then those it left out (a folio …)."""
+    order = list(layout.order)
     seen = set(order)
     return order + [index for index in range(len(recognition.lines)) if index not in seen]
 

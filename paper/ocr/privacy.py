@@ -54,7 +54,7 @@ def char_boxes(line):
     text = line.text
     pieces = []
     for word in line.chars:
-        cut = split_box(word.box, len(word.text), line.vertical)
+        cut = split_box(word.box, len(word.text), runs_down(line))
         pieces += zip(word.text, cut, strict=True)
     boxes, position = [], 0
     for char in text:
@@ -69,7 +69,7 @@ def char_boxes(line):
         if position == len(pieces):
             return boxes
     weights = [0 if char.isspace() else 1 if ord(char) > 0x2E7F else 0.55 for char in text]
-    spread = split_box(line.box, weights, line.vertical)
+    spread = split_box(line.box, weights, runs_down(line))
     return [None if char.isspace() else box for char, box in zip(text, spread, strict=True)]
 
 
@@ -87,12 +87,19 @@ def split_box(box, parts, vertical=False):
     return boxes
 
 
+def runs_down(line):
+    """Whether the line's characters run down the page: a vertical column, or a line of
+    text printed sideways (a box far taller than wide)."""
+    return line.vertical or line.height > 1.5 * line.width
+
+
 def padded(box, line):
     """``box`` (pixels) grown by a share of the line's thickness."""
     left, top, right, bottom = box
-    thickness = line.width if line.vertical else line.height
+    down = runs_down(line)
+    thickness = line.width if down else line.height
     across, along = thickness * SIDE_PADDING, thickness * END_PADDING
-    if line.vertical:
+    if down:
         return left - along, top - across, right + along, bottom + across
     return left - across, top - along, right + across, bottom + along
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from paper.celery import app as celery_app
+from paper.celery import reconfigure
 from paper.models import Page, PageRecognition
 from paper.ocr.tasks import recognise_page_task
 from tests.factories import make_issue, make_scanned_page, make_text_scan
@@ -58,7 +59,9 @@ def statuses(pages):
 @pytest.mark.django_db
 def test_a_batch_reads_every_scan_in_the_range_and_reports_the_one_that_fails():
     pages = scanned_days(3)
-    outside = make_scanned_page(make_text_scan(SHORT_PAGE), make_issue(date="1994-06-01"))
+    outside = make_scanned_page(
+        make_text_scan(SHORT_PAGE), make_issue(date=datetime.date(1994, 6, 1))
+    )
     break_file(pages[1])
     with pytest.raises(CommandError) as failed:
         ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-31")
@@ -128,12 +131,7 @@ def celery_worker(transactional_db, media_root, settings, tmp_path):
     }
     settings.OCR_BROKER_URL, settings.OCR_QUEUE = BROKER_URL, queue
     saved = {key: celery_app.conf[key] for key in CONF_KEYS}
-    celery_app.conf.update(
-        broker_url=BROKER_URL,
-        result_backend=RESULT_URL,
-        task_default_queue=queue,
-        task_ignore_result=False,
-    )
+    reconfigure(broker_url=BROKER_URL, result_backend=RESULT_URL, task_default_queue=queue)
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [
@@ -168,21 +166,20 @@ def celery_worker(transactional_db, media_root, settings, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-        celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
+        reconfigure(**saved)
         client = redis.Redis.from_url(BROKER_URL)
         client.delete(queue, f"{queue}\x06\x163", f"{queue}\x06\x166", f"{queue}\x06\x169")
         client.close()
 
 
-CONF_KEYS = ["broker_url", "result_backend", "task_default_queue", "task_ignore_result"]
+CONF_KEYS = ["broker_url", "result_backend", "task_default_queue"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_sent_twice_reads_its_page_once(celery_worker):
     """Two worker threads take the two at once: one reads, the other finds it claimed."""
     page = make_scanned_page(make_text_scan(SHORT_PAGE))
-    results = [recognise_page_task.delay(page.pk) for _ in range(2)]
+    results = [recognise_page_task.apply_async((page.pk,), ignore_result=False) for _ in range(2)]
     answers = [result.get(timeout=120) for result in results]
     assert sorted(answer["skipped"] for answer in answers) == [False, True]
     recognition = PageRecognition.objects.get(page=page)
