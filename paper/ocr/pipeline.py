@@ -230,9 +230,10 @@ def write(page, recognition, claimant, reading, started):
             recognition.save()
             recognition.skipped = True
             return recognition
-        items = drafts.write_recognised_page(page, found, layout)
+        # The drafts keep the reading and its blocks, each naming its item, in ``data``.
+        drafts.write_recognised_page(page, found, layout)
+        recognition.refresh_from_db(fields=["data"])
         covered = cover_ids(page, found, layout)
-        recognition.data = {**found.to_json(), "blocks": blocks_json(layout, items)}
         recognition.status = RecognitionStatus.DONE
         recognition.file_name = page.file.name
         recognition.engine = found.engine[:100]
@@ -269,25 +270,6 @@ def cover_ids(page, recognition, layout):
         )
         render_stored_page(page, force=True)
     return covering
-
-
-def blocks_json(layout, items):
-    """The layout's blocks as PageRecognition.data keeps them, each with the item made of it."""
-    blocks = []
-    for block in layout.blocks:
-        item = None
-        if block.article is not None and block.article < len(items):
-            made = items[block.article]
-            item = {"model": made._meta.label_lower, "pk": made.pk}
-        blocks.append(
-            {
-                "kind": block.kind,
-                "box": [round(value, 1) for value in block.box],
-                "lines": list(block.lines),
-                "item": item,
-            }
-        )
-    return blocks
 
 
 def problems(recognition, covered, small):
