@@ -118,11 +118,13 @@ def start_workers(count, broker, queue, env):
         logs.append(log)
         workers.append(
             subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "paper", "worker", "--pool=solo"]
+                [sys.executable, "-m", "celery", "-A", "paper", "worker", "--pool=solo", "-c", "1"]
                 + ["-Q", queue, "-n", f"{queue}-{number}@%h", "-l", "INFO", "-f", str(log)]
                 + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=ROOT,
                 env={**env, "OCR_BROKER_URL": broker, "OCR_QUEUE": queue},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         )
     deadline = time.monotonic() + 120
@@ -210,7 +212,9 @@ def main():
     rng = random.Random(options.seed)
     texts = sentences()
     size = SIZES[options.size]
-    test_database = connection.creation.create_test_db(verbosity=0, serialize=False)
+    test_database = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False
+    )
     try:
         pages = []
         print(f"typesetting and attaching {options.pages + options.workers} pages of {size}…")

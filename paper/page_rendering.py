@@ -195,8 +195,8 @@ def open_pdf(data):
         raise PageFileError("PDF 文件已损坏,无法打开。") from error
 
 
-def draw_pdf(data, width=READING_WIDTH):
-    """The PDF's one page drawn ``width`` pixels wide, in RGB."""
+def draw_pdf(data, width=READING_WIDTH, max_dpi=None):
+    """The PDF's one page drawn ``width`` pixels wide (no finer than ``max_dpi``), in RGB."""
     with pdfium_lock:
         pdf = open_pdf(data)
         try:
@@ -207,6 +207,8 @@ def draw_pdf(data, width=READING_WIDTH):
             page = pdf[0]
             page_width, page_height = page.get_size()
             check_proportions(page_width, page_height)
+            if max_dpi:
+                width = min(width, round(page_width * max_dpi / 72))
             bitmap = page.render(scale=width / page_width, may_draw_forms=False)
             # The bitmap's memory goes with the document: copy it out before closing.
             return bitmap.to_pil().convert("RGB")

@@ -35,9 +35,10 @@ from . import privacy
 
 logger = logging.getLogger(__name__)
 
-# A PDF without a text layer (a scan inside a PDF) is drawn this wide for the engine: about
-# 250 dpi on a broadsheet, 350 on a tabloid.
+# A PDF without a text layer (a scan inside a PDF) is drawn for the engine at 300 dpi, and no
+# wider than this: about 220 dpi on a broadsheet.
 PDF_WIDTH = 3000
+PDF_DPI = 300
 # Narrower than this, a scan's body text is a few pixels high: the engine reads little of it.
 SMALL_SCAN_WIDTH = 1200
 # Below this mean confidence, what was read is mostly wrong: a blurred, faint or turned scan.
@@ -197,7 +198,7 @@ def open_picture(data):
     if kind == "pdf":
         if read_text_layer(data) is not None:
             raise PageFileError("这一版的 PDF 有文字层,文字已从文字层读出,不需要识别。")
-        return draw_pdf(data, width=PDF_WIDTH)
+        return draw_pdf(data, width=PDF_WIDTH, max_dpi=PDF_DPI)
     if kind is None:
         raise PageFileError("版面文件不是 PDF,也不是 PNG、JPEG 或 TIFF 图片,无法识别。")
     picture = open_scan(data)

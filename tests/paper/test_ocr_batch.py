@@ -94,6 +94,48 @@ def test_a_batch_run_again_skips_what_is_done_and_carries_on():
 
 
 @pytest.mark.django_db
+def test_ctrl_c_while_a_page_is_written_leaves_nothing_of_it_and_the_next_run_reads_it(
+    monkeypatch,
+):
+    """Interrupted after the drafts of the second page were written but before its reading
+    was: the page's transaction is undone whole, and the page is given back."""
+    from paper.ocr import drafts
+
+    pages = scanned_days(2)
+    images = [page.image.name for page in pages]
+    write = drafts.write_recognised_page
+    written = []
+
+    def interrupted(page, recognition, layout=None):
+        written.append(write(page, recognition, layout))
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        return written[-1]
+
+    monkeypatch.setattr(drafts, "write_recognised_page", interrupted)
+    with pytest.raises(CommandError) as stopped:
+        ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-02")
+    assert stopped.value.returncode == 130 and "重新运行" in str(stopped.value)
+    assert written[1], "the drafts were written before the interruption"
+    assert statuses(pages) == ["done", "queued"]
+    second = PageRecognition.objects.get(page=pages[1])
+    assert (second.claimed_by, second.data) == ("", {})
+    assert not any(model.objects.filter(page=pages[1]).exists() for model in printed_models())
+    assert [page.image.name for page in Page.objects.order_by("issue__date")] == images
+
+    monkeypatch.undo()
+    ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-02")
+    assert statuses(pages) == ["done", "done"]
+    assert any(model.objects.filter(page=pages[1]).exists() for model in printed_models())
+
+
+def printed_models():
+    from paper.models import printed_item_models
+
+    return printed_item_models()
+
+
+@pytest.mark.django_db
 def test_a_dry_run_lists_the_pages_and_writes_nothing():
     scanned_days(2)
     out, _ = ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-02", "--dry-run", "-v2")
@@ -151,6 +193,8 @@ def celery_worker(transactional_db, media_root, settings, tmp_path):
         + ["-l", "INFO", "-f", str(log)],
         cwd=settings.BASE_DIR,
         env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

@@ -4,6 +4,7 @@ import io
 import socket
 from datetime import timedelta
 
+import pypdfium2 as pdfium
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -33,7 +34,10 @@ def drafts(page):
 def darkness(field, box):
     """The share of dark pixels of a stored image (a FieldFile) in ``box`` (shares)."""
     with field.open("rb") as stored:
-        image = Image.open(io.BytesIO(stored.read())).convert("L")
+        return darkness_of(Image.open(io.BytesIO(stored.read())).convert("L"), box)
+
+
+def darkness_of(image, box):
     left, top, right, bottom = box
     crop = image.crop(
         (
@@ -231,3 +235,22 @@ def test_a_pdf_with_a_text_layer_is_not_read():
     with pytest.raises(RecognitionFailed, match="文字层"):
         recognise_page(page)
     assert not PageRecognition.objects.filter(page=page).exists()
+
+
+def test_a_pdf_without_a_text_layer_is_read_and_its_download_covered():
+    """A scan saved as a PDF: drawn, read, and the PDF readers download covered."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(make_text_scan())).save(buffer, "PDF", resolution=200)
+    page = make_scanned_page(buffer.getvalue(), code="A03", name="公告")
+    assert page.has_text_layer is False
+    recognition = recognise_page(page)
+    assert recognition.status == PageRecognition.Status.DONE
+    page.refresh_from_db()
+    assert page.public_file.name != page.file.name
+    pdf = pdfium.PdfDocument(stored_bytes(page.public_file))
+    try:
+        drawn = pdf[0].render(scale=2).to_pil().convert("L")
+    finally:
+        pdf.close()
+    assert darkness_of(drawn, BIRTH_DATE) > 0.97
+    assert darkness_of(drawn, READABLE[0]) < 0.6
