@@ -1,5 +1,6 @@
 """Batches of OCR: `manage.py ocr_pages` in its own process and through real Celery workers."""
 
+import contextlib
 import datetime
 import os
 import signal
@@ -158,14 +159,35 @@ def test_a_bad_range_is_refused():
 def celery_worker(transactional_db, media_root, settings, tmp_path):
     """`celery -A paper worker` in a subprocess, on the test database and media folder, fed
     by the real Redis through a queue of this run's own; stopped with a warm shutdown."""
-    queue = f"test-ocr-{os.getpid()}-{time.monotonic_ns()}"
     database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    with worker_process(settings, media_root, tmp_path, url) as (worker, _):
+        yield worker
+
+
+@pytest.fixture
+def prefork_worker(transactional_db, media_root, settings, tmp_path):
+    """A worker of one prefork process, the pool production runs."""
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    with worker_process(settings, media_root, tmp_path, url, pool="prefork", count=1) as found:
+        yield found[0]
+
+
+@pytest.fixture
+def worker_log_without_database(transactional_db, media_root, settings, tmp_path):
+    """A worker whose database does not answer (nothing listens on its port); its log."""
+    url = "postgres://postgres@127.0.0.1:1/nowhere"
+    with worker_process(settings, media_root, tmp_path, url) as (_, log):
+        yield log
+
+
+@contextlib.contextmanager
+def worker_process(settings, media_root, tmp_path, database_url, pool="threads", count=2):
+    queue = f"test-ocr-{os.getpid()}-{time.monotonic_ns()}"
     env = {
         **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
+        "DATABASE_URL": database_url,
         "DJANGO_MEDIA_ROOT": str(media_root),
         "OCR_BROKER_URL": BROKER_URL,
         "OCR_RESULT_BACKEND": RESULT_URL,
@@ -183,26 +205,20 @@ def celery_worker(transactional_db, media_root, settings, tmp_path):
             "-A",
             "paper",
             "worker",
-            "--pool=threads",
+            f"--pool={pool}",
             "-c",
-            "2",
-            "-Q",
-            queue,
+            str(count),
         ]
-        + ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-        + ["-l", "INFO", "-f", str(log)],
+        + ["-Q", queue, "-n", f"{queue}@%h", "-l", "INFO", "-f", str(log)]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while "ready." not in (log.read_text() if log.exists() else ""):
-            assert worker.poll() is None, "the worker stopped:\n" + log.read_text()
-            assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
-            time.sleep(0.2)
-        yield worker
+        wait_for_log(log, "ready.", worker)
+        yield worker, log
     finally:
         worker.send_signal(signal.SIGTERM)  # warm shutdown: the task in hand is finished
         try:
@@ -214,6 +230,16 @@ def celery_worker(transactional_db, media_root, settings, tmp_path):
         client = redis.Redis.from_url(BROKER_URL)
         client.delete(queue, f"{queue}\x06\x163", f"{queue}\x06\x166", f"{queue}\x06\x169")
         client.close()
+
+
+def wait_for_log(log, text, worker=None, timeout=60):
+    deadline = time.monotonic() + timeout
+    while text not in (log.read_text() if log.exists() else ""):
+        assert worker is None or worker.poll() is None, "the worker stopped:\n" + log.read_text()
+        assert time.monotonic() < deadline, f"no {text!r} in the worker's log:\n" + (
+            log.read_text() if log.exists() else ""
+        )
+        time.sleep(0.2)
 
 
 CONF_KEYS = ["broker_url", "result_backend", "task_default_queue"]
@@ -255,3 +281,43 @@ def ocr_pages_ignoring_failure(*args):
     with pytest.raises(CommandError):
         call_command("ocr_pages", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_whose_database_does_not_answer_is_retried_later(worker_log_without_database):
+    recognise_page_task.delay(1)
+    wait_for_log(worker_log_without_database, "Retry in")
+    assert "OperationalError" in worker_log_without_database.read_text()
+
+
+def children(pid):
+    """The ids of the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_whose_worker_process_dies_is_delivered_again_and_done_once(prefork_worker):
+    """The pool process reading the page is killed: the task goes back to the queue
+    (reject_on_worker_lost), the new pool process takes its own claim over and reads it."""
+    page = make_scanned_page(make_text_scan(SHORT_PAGE))
+    result = recognise_page_task.apply_async((page.pk,), ignore_result=False)
+    deadline = time.monotonic() + 60
+    while not PageRecognition.objects.filter(page=page, status="running").exists():
+        assert time.monotonic() < deadline, "the task did not start"
+        time.sleep(0.05)
+    (process,) = children(prefork_worker.pid)
+    os.kill(process, signal.SIGKILL)
+    answer = result.get(timeout=120)
+    recognition = PageRecognition.objects.get(page=page)
+    assert answer["status"] == recognition.status == "done"
+    assert recognition.attempts == 2 and recognition.claimed_by == f"celery:{result.id}"
