@@ -318,11 +318,28 @@ def _restack(column, cells):
     return strip, spans
 
 
-def _read_columns(columns):
-    """Vertical columns read as cells laid side by side: (reading, the cell of each char)."""
+def _read_columns(columns, turn=None):
+    """Vertical columns read as cells laid side by side: (reading, the cell of each char).
+    ``turn`` (a cv2 rotation) turns each cell first: how the orientation of the characters
+    on a page is told (``_orientation``)."""
     prepared = []
     for column in columns:
         cells = _cells(column)
+        if cells and turn is not None:
+            turned = [cv2.rotate(column[top:bottom], turn) for top, bottom in cells]
+            column = np.concatenate(
+                [
+                    cv2.resize(
+                        cell,
+                        (
+                            column.shape[1],
+                            max(1, cell.shape[0] * column.shape[1] // max(1, cell.shape[1])),
+                        ),
+                    )
+                    for cell in turned
+                ]
+            )
+            cells = _cells(column)
         prepared.append((cells, *_restack(column, cells)) if cells else None)
     strips = [entry[1] for entry in prepared if entry]
     readings = iter(_read(strips)) if strips else iter(())
@@ -358,7 +375,7 @@ class _Box:
         return height >= TALL * width
 
 
-def _line_from_reading(box, reading, turned):
+def _line_from_reading(box, reading, turned, vertical=False):
     """A Line from the reading of a horizontal crop (``turned``: the crop was turned by a
     quarter, 1 = anticlockwise, -1 = clockwise, 2 = half, before it was read)."""
     crop_height, crop_width = box.crop.shape
@@ -373,7 +390,7 @@ def _line_from_reading(box, reading, turned):
         else:  # turned clockwise: reading x runs up the crop from the bottom
             points = [(0, crop_height - left), (crop_width, crop_height - right)]
         chars.append(Char(_normal_char(char), _bounds(_to_picture(box.inverse, points)), score))
-    return _line(chars, box, vertical=False)
+    return _line(chars, box, vertical=vertical)
 
 
 def _line(chars, box, vertical):
@@ -427,35 +444,43 @@ def _read_lines(grey, boxes):
         sideways = _read(turned)
         columns = _read_columns([box.crop for box in tall])
         for box, flip, side, (column, cells) in zip(tall, flips, sideways, columns, strict=True):
+            # On a page read upright a tall box is a vertical column; read as cells or turned
+            # a quarter (the model reads characters turned anticlockwise), the better kept.
             if column.confidence >= side.confidence:
                 lines.append(_column_line(box, column, cells))
             else:
-                lines.append(_line_from_reading(box, side, -1 if flip else 1))
+                lines.append(_line_from_reading(box, side, -1 if flip else 1, vertical=True))
     return lines
+
+
+def _mean_confidence(columns, turn=None):
+    return float(np.mean([reading.confidence for reading, _ in _read_columns(columns, turn)]))
 
 
 def _orientation(boxes):
     """How far the page must be turned clockwise to read it upright: 0, 90, 180 or 270,
-    judged on a sample of its boxes."""
+    judged on a sample of its boxes.
+
+    Mostly tall boxes are vertical columns or a page on its side. The recognition model reads
+    upright characters and characters turned a quarter anticlockwise (PaddleOCR reads vertical
+    text turned that way), not characters turned clockwise nor upside down. So the columns'
+    cells are read as they are, each turned clockwise and each turned anticlockwise: cells that
+    read well turned clockwise lie anticlockwise on the page (turn the page clockwise); cells
+    that read well only turned anticlockwise lie clockwise (turn it anticlockwise); cells that
+    read well as they are and turned anticlockwise are upright: vertical text.
+    """
     if len(boxes) < 3:
         return 0
-    sample = sorted(boxes, key=lambda box: -box.crop.size)[:24]
+    sample = sorted(boxes, key=lambda box: -box.crop.size)[:12]
     tall = [box for box in sample if box.tall]
     if len(tall) >= 0.6 * len(sample):
-        turned = [np.rot90(box.crop).copy() for box in tall]
-        flips = _upside_down(turned)
-        turned = [
-            cv2.rotate(crop, cv2.ROTATE_180) if flip else crop
-            for crop, flip in zip(turned, flips, strict=True)
-        ]
-        sideways = np.mean([reading.confidence for reading in _read(turned)])
-        columns = np.mean(
-            [reading.confidence for reading, _ in _read_columns([box.crop for box in tall])]
-        )
-        if sideways > columns + 0.05:
-            # Turned back anticlockwise, the lines read upright unless the classifier flipped
-            # them: the text's tops face right (turn the page anticlockwise) or left.
-            return 90 if sum(flips) > len(flips) / 2 else 270
+        columns = [box.crop for box in tall]
+        clockwise = _mean_confidence(columns, cv2.ROTATE_90_CLOCKWISE)
+        anticlockwise = _mean_confidence(columns, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        if clockwise > anticlockwise:
+            return 90
+        if _mean_confidence(columns) < anticlockwise - 0.2:
+            return 270
         return 0
     wide = [box for box in sample if not box.tall]
     flips = _upside_down([box.crop for box in wide])
