@@ -101,7 +101,7 @@ class Section:
     line: int
     page: str
     body: list = field(default_factory=list)  # Paragraph and Heading
-    part: object = None  # the part it was split off for (see _split_sections), if any
+    part: object = None  # the part it was split off for (see split_sections), if any
 
     @property
     def paragraphs(self):
@@ -227,7 +227,7 @@ def _sections(lines, default_page, parts):
     return list(pages.values()), sections
 
 
-def _split_sections(sections, parts, repairs):
+def split_sections(sections, parts, repairs):
     """Sections with another part's content at their end cut in two, each part getting its own.
 
     A notices block printed after an article's last paragraph, with no headline of its own (or
@@ -282,8 +282,18 @@ def parse_export(text, page="A01", page_name=""):
     """
     parts = registered_parts()
     pages, sections = _sections(text.split("\n"), ParsedPage(page, page_name), parts)
-    export = ParsedExport(pages=pages)
-    sections = _split_sections(sections, parts, export.repairs)
+    return read_sections(pages, sections, parts)
+
+
+def read_sections(pages, sections, parts=None):
+    """A ParsedExport of ``sections`` on ``pages``: each section read by the part it belongs to.
+
+    What ``parse_export`` does once the text is cut into sections; the OCR's layout
+    (paper.ocr.layout) makes its sections from recognised lines and reads them here too.
+    """
+    parts = registered_parts() if parts is None else parts
+    export = ParsedExport(pages=list(pages))
+    sections = split_sections(sections, parts, export.repairs)
     claimed = [(section, part_for(section, parts)) for section in sections]
     for part in parts:
         part.read([section for section, owner in claimed if owner is part], export)
