@@ -423,16 +423,44 @@ def match_lines(truth, read):
 
 def character_errors(truth, read):
     """(errors, characters): the Levenshtein distance between each true line and what was read
-    where it is printed, plus every character read where nothing is printed, over the number
-    of true characters (whitespace left out on both sides). Reading order does not count."""
+    where it is printed, plus every character read where nothing is printed; and the number of
+    true characters. Whitespace is left out on both sides and reading order does not count.
+
+    Each character read (each word, for an engine without character boxes) goes to the true line
+    its box overlaps most, so that a line the engine cut in two, or two lines it read as one,
+    are still compared with what is printed there.
+    """
     from rapidfuzz.distance import Levenshtein
 
-    matched, stray = match_lines(truth, read)
-    errors = sum(len(_bare(line.text)) for line in stray)
+    pieces = {}  # true line index → [(position, text)]
+    errors = 0
+    for line in read:
+        vertical = line.box[3] - line.box[1] > 2 * (line.box[2] - line.box[0])
+        for char in line.chars or (line,):
+            text = _bare(char.text)
+            if not text:
+                continue
+            area = max(1, (char.box[2] - char.box[0]) * (char.box[3] - char.box[1]))
+            best = max(
+                range(len(truth)), key=lambda k: _overlap(truth[k].box, char.box), default=None
+            )
+            if best is None:
+                errors += len(text)
+                continue
+            printed_box = truth[best].box
+            printed_area = max(
+                1, (printed_box[2] - printed_box[0]) * (printed_box[3] - printed_box[1])
+            )
+            # A quotation mark's or a dash's ink is far smaller than the cell it is read in.
+            if _overlap(printed_box, char.box) < 0.2 * min(area, printed_area):
+                errors += len(text)
+                continue
+            position = char.box[1] if vertical else char.box[0]
+            pieces.setdefault(best, []).append((position, text))
     characters = 0
     for k, line in enumerate(truth):
         expected = _bare(line.text)
-        got = _bare("".join(read_line.text for read_line in matched.get(k, [])))
+        got = "".join(text for _, text in sorted(pieces.get(k, []), key=lambda p: p[0]))
         errors += Levenshtein.distance(expected, got)
         characters += len(expected)
     return errors, characters

@@ -18,6 +18,7 @@ share it one page at a time (run processes to read pages in parallel).
 """
 
 import logging
+import os
 import threading
 import time
 import unicodedata
@@ -51,16 +52,45 @@ TALL = 1.5
 # Lines read at once by the recognition model (sorted by width, so padding stays small).
 BATCH = 16
 
+# How far the detector grows the core of each line it finds into the line's box.
+UNCLIP = 1.5
+# Threads for each model: the machine's cores (OCR_THREADS in the environment to share them).
+THREADS = int(os.environ.get("OCR_THREADS") or os.cpu_count() or 1)
+
 _LOCK = threading.Lock()
 _ENGINE = None
+
+
+def _session_options():
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = THREADS
+    # Threads that wait spinning take the cores from every other process on the machine.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
 
 
 def _engine():
     global _ENGINE
     if _ENGINE is None:
+        import onnxruntime
         from rapidocr_onnxruntime import RapidOCR
 
-        _ENGINE = RapidOCR()
+        engine = RapidOCR()
+        # The models rapidocr loaded, in sessions of our own (threads, no spinning).
+        for part in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+            model = part.session._model_path
+            part.session = onnxruntime.InferenceSession(
+                model, sess_options=_session_options(), providers=["CPUExecutionProvider"]
+            )
+        # Dilating the probability map joins lines across a narrow gutter (PaddleOCR's
+        # default is not to); lines close together are what a newspaper column is.
+        engine.text_det.postprocess_op.dilation_kernel = None
+        engine.text_det.postprocess_op.unclip_ratio = UNCLIP
+        _ENGINE = engine
     return _ENGINE
 
 
@@ -106,6 +136,24 @@ def _stretch(grey):
         return grey
     lut = np.clip((np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low)), 0, 255)
     return lut.astype(np.uint8)[grey]
+
+
+def _without_rules(grey):
+    """Column rules and the rules between articles painted over with paper."""
+    height, width = grey.shape
+    paper = int(np.percentile(grey, 90))
+    # Rules are often grey: anything clearly darker than the paper may be one.
+    ink = np.where(grey < paper - 40, 255, 0).astype(np.uint8)
+    rules = np.zeros_like(ink)
+    for size in ((1, max(120, height // 25)), (max(120, width // 20), 1)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    if not rules.any():
+        return grey
+    rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))
+    cleaned = grey.copy()
+    cleaned[rules > 0] = paper
+    return cleaned
 
 
 def _rgb(grey):
@@ -488,7 +536,10 @@ def _orientation(boxes):
 
 
 def _find_boxes(grey):
-    return [_Box(quad, *_crop(grey, quad)) for quad in _detect(grey)]
+    """The lines found, each cut out of the picture without its rules (which keep lines of
+    neighbouring columns apart for the detector, but read as 「 or 」 beside a line)."""
+    cleaned = _without_rules(grey)
+    return [_Box(quad, *_crop(cleaned, quad)) for quad in _detect(grey)]
 
 
 TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
