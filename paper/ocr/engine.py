@@ -18,6 +18,7 @@ share it one page at a time (run processes to read pages in parallel).
 """
 
 import logging
+import os
 import threading
 import time
 import unicodedata
@@ -51,16 +52,45 @@ TALL = 1.5
 # Lines read at once by the recognition model (sorted by width, so padding stays small).
 BATCH = 16
 
+# How far the detector grows the core of each line it finds into the line's box.
+UNCLIP = 1.5
+# Threads for each model: the machine's cores (OCR_THREADS in the environment to share them).
+THREADS = int(os.environ.get("OCR_THREADS") or os.cpu_count() or 1)
+
 _LOCK = threading.Lock()
 _ENGINE = None
+
+
+def _session_options():
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = THREADS
+    # Threads that wait spinning take the cores from every other process on the machine.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
 
 
 def _engine():
     global _ENGINE
     if _ENGINE is None:
+        import onnxruntime
         from rapidocr_onnxruntime import RapidOCR
 
-        _ENGINE = RapidOCR()
+        engine = RapidOCR()
+        # The models rapidocr loaded, in sessions of our own (threads, no spinning).
+        for part in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+            model = part.session._model_path
+            part.session = onnxruntime.InferenceSession(
+                model, sess_options=_session_options(), providers=["CPUExecutionProvider"]
+            )
+        # Dilating the probability map joins lines across a narrow gutter (PaddleOCR's
+        # default is not to); lines close together are what a newspaper column is.
+        engine.text_det.postprocess_op.dilation_kernel = None
+        engine.text_det.postprocess_op.unclip_ratio = UNCLIP
+        _ENGINE = engine
     return _ENGINE
 
 
@@ -106,6 +136,24 @@ def _stretch(grey):
         return grey
     lut = np.clip((np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low)), 0, 255)
     return lut.astype(np.uint8)[grey]
+
+
+def _without_rules(grey):
+    """Column rules and the rules between articles painted over with paper."""
+    height, width = grey.shape
+    paper = int(np.percentile(grey, 90))
+    # Rules are often grey: anything clearly darker than the paper may be one.
+    ink = np.where(grey < paper - 40, 255, 0).astype(np.uint8)
+    rules = np.zeros_like(ink)
+    for size in ((1, max(120, height // 25)), (max(120, width // 20), 1)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    if not rules.any():
+        return grey
+    rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))
+    cleaned = grey.copy()
+    cleaned[rules > 0] = paper
+    return cleaned
 
 
 def _rgb(grey):
@@ -318,11 +366,28 @@ def _restack(column, cells):
     return strip, spans
 
 
-def _read_columns(columns):
-    """Vertical columns read as cells laid side by side: (reading, the cell of each char)."""
+def _read_columns(columns, turn=None):
+    """Vertical columns read as cells laid side by side: (reading, the cell of each char).
+    ``turn`` (a cv2 rotation) turns each cell first: how the orientation of the characters
+    on a page is told (``_orientation``)."""
     prepared = []
     for column in columns:
         cells = _cells(column)
+        if cells and turn is not None:
+            turned = [cv2.rotate(column[top:bottom], turn) for top, bottom in cells]
+            column = np.concatenate(
+                [
+                    cv2.resize(
+                        cell,
+                        (
+                            column.shape[1],
+                            max(1, cell.shape[0] * column.shape[1] // max(1, cell.shape[1])),
+                        ),
+                    )
+                    for cell in turned
+                ]
+            )
+            cells = _cells(column)
         prepared.append((cells, *_restack(column, cells)) if cells else None)
     strips = [entry[1] for entry in prepared if entry]
     readings = iter(_read(strips)) if strips else iter(())
@@ -358,7 +423,7 @@ class _Box:
         return height >= TALL * width
 
 
-def _line_from_reading(box, reading, turned):
+def _line_from_reading(box, reading, turned, vertical=False):
     """A Line from the reading of a horizontal crop (``turned``: the crop was turned by a
     quarter, 1 = anticlockwise, -1 = clockwise, 2 = half, before it was read)."""
     crop_height, crop_width = box.crop.shape
@@ -373,7 +438,7 @@ def _line_from_reading(box, reading, turned):
         else:  # turned clockwise: reading x runs up the crop from the bottom
             points = [(0, crop_height - left), (crop_width, crop_height - right)]
         chars.append(Char(_normal_char(char), _bounds(_to_picture(box.inverse, points)), score))
-    return _line(chars, box, vertical=False)
+    return _line(chars, box, vertical=vertical)
 
 
 def _line(chars, box, vertical):
@@ -427,35 +492,43 @@ def _read_lines(grey, boxes):
         sideways = _read(turned)
         columns = _read_columns([box.crop for box in tall])
         for box, flip, side, (column, cells) in zip(tall, flips, sideways, columns, strict=True):
+            # On a page read upright a tall box is a vertical column; read as cells or turned
+            # a quarter (the model reads characters turned anticlockwise), the better kept.
             if column.confidence >= side.confidence:
                 lines.append(_column_line(box, column, cells))
             else:
-                lines.append(_line_from_reading(box, side, -1 if flip else 1))
+                lines.append(_line_from_reading(box, side, -1 if flip else 1, vertical=True))
     return lines
+
+
+def _mean_confidence(columns, turn=None):
+    return float(np.mean([reading.confidence for reading, _ in _read_columns(columns, turn)]))
 
 
 def _orientation(boxes):
     """How far the page must be turned clockwise to read it upright: 0, 90, 180 or 270,
-    judged on a sample of its boxes."""
+    judged on a sample of its boxes.
+
+    Mostly tall boxes are vertical columns or a page on its side. The recognition model reads
+    upright characters and characters turned a quarter anticlockwise (PaddleOCR reads vertical
+    text turned that way), not characters turned clockwise nor upside down. So the columns'
+    cells are read as they are, each turned clockwise and each turned anticlockwise: cells that
+    read well turned clockwise lie anticlockwise on the page (turn the page clockwise); cells
+    that read well only turned anticlockwise lie clockwise (turn it anticlockwise); cells that
+    read well as they are and turned anticlockwise are upright: vertical text.
+    """
     if len(boxes) < 3:
         return 0
-    sample = sorted(boxes, key=lambda box: -box.crop.size)[:24]
+    sample = sorted(boxes, key=lambda box: -box.crop.size)[:12]
     tall = [box for box in sample if box.tall]
     if len(tall) >= 0.6 * len(sample):
-        turned = [np.rot90(box.crop).copy() for box in tall]
-        flips = _upside_down(turned)
-        turned = [
-            cv2.rotate(crop, cv2.ROTATE_180) if flip else crop
-            for crop, flip in zip(turned, flips, strict=True)
-        ]
-        sideways = np.mean([reading.confidence for reading in _read(turned)])
-        columns = np.mean(
-            [reading.confidence for reading, _ in _read_columns([box.crop for box in tall])]
-        )
-        if sideways > columns + 0.05:
-            # Turned back anticlockwise, the lines read upright unless the classifier flipped
-            # them: the text's tops face right (turn the page anticlockwise) or left.
-            return 90 if sum(flips) > len(flips) / 2 else 270
+        columns = [box.crop for box in tall]
+        clockwise = _mean_confidence(columns, cv2.ROTATE_90_CLOCKWISE)
+        anticlockwise = _mean_confidence(columns, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        if clockwise > anticlockwise:
+            return 90
+        if _mean_confidence(columns) < anticlockwise - 0.2:
+            return 270
         return 0
     wide = [box for box in sample if not box.tall]
     flips = _upside_down([box.crop for box in wide])
@@ -463,7 +536,10 @@ def _orientation(boxes):
 
 
 def _find_boxes(grey):
-    return [_Box(quad, *_crop(grey, quad)) for quad in _detect(grey)]
+    """The lines found, each cut out of the picture without its rules (which keep lines of
+    neighbouring columns apart for the detector, but read as 「 or 」 beside a line)."""
+    cleaned = _without_rules(grey)
+    return [_Box(quad, *_crop(cleaned, quad)) for quad in _detect(grey)]
 
 
 TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
