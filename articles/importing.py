@@ -11,7 +11,6 @@ from django.urls import reverse
 from paper.importing.parsing import snippet
 from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
-from paper.ocr.drafts import similar
 
 from .models import Article, ArticleZone
 from .parsing import read_articles
@@ -101,13 +100,17 @@ def write_recognised_articles(page, parsed_articles, result):
         reading = result.article_reading(parsed.line)
         story = result.story(parsed.line)
         headline, problems = _recognised_headline(parsed, story)
-        same = next((a for a in kept if headline and similar(a.headline, headline)), None)
+        same = result.same(kept, reading, headline, lambda article: article.headline)
         if same is not None:
             result.record(same, reading, created=False)
             continue
         order += 1
         captions = [f"图片说明(未放入正文):{text}" for text in (story.captions if story else [])]
         bylines = [story.byline] if story and story.byline else []
+        source, body = parsed.source, parsed.body_text()
+        if not source and story and story.source and body.startswith(story.source):
+            # Read off a scan, 据新华社电 runs into the text: the engine gives no space.
+            source, body = story.source, body.removeprefix(story.source).lstrip(" :\uff1a")
         article = Article(
             issue=page.issue,
             page=page,
@@ -115,10 +118,10 @@ def write_recognised_articles(page, parsed_articles, result):
             kicker=(story.kicker if story else "")[:HEADLINE_LENGTH],
             headline=headline,
             subheadline=(story.subheadline if story else "")[:HEADLINE_LENGTH],
-            source=parsed.source[:50],
+            source=source[:50],
             dateline=parsed.dateline[:100],
             byline=" ".join(filter(None, [*bylines, parsed.byline]))[:200],
-            body=parsed.body_text(),
+            body=body,
             **reading.fields([*problems, *parsed.problems], parsed.repairs, captions),
         )
         article.save()

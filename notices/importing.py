@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
-from paper.ocr.drafts import similar
 from paper.text import chinese_date
 
 from .models import (
@@ -201,6 +200,10 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
     else:
         for name, value in reading.fields(problems, extra=notes).items():
             setattr(notice, name, value)
+        # Text read off a scan may run on where no printed notice would: cut to the fields.
+        _fit(notice, ("headline", "announcer", "credit_code"))
+        for item in items:
+            _fit(item, ("holder", "document_name", "number", "issuer", "other_identifier"))
     with at_line(parsed.line):
         notice.save()
         for item in items:
@@ -215,6 +218,12 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
                 message=parsed.wedding.message,
             )
     return WrittenNotice(parsed, notice, items, problems, notes)
+
+
+def _fit(obj, names):
+    for name in names:
+        limit = obj._meta.get_field(name).max_length
+        setattr(obj, name, getattr(obj, name)[:limit])
 
 
 def write_recognised_notices(page, parsed_notices, result):
@@ -232,7 +241,7 @@ def write_recognised_notices(page, parsed_notices, result):
     for index, parsed in enumerate(parsed_notices):
         following = parsed_notices[index + 1].line if index + 1 < len(parsed_notices) else None
         reading = result.notice_reading(parsed, following)
-        same = next((notice for notice in kept if similar(notice.text, parsed.text)), None)
+        same = result.same(kept, reading, parsed.text, lambda notice: notice.text)
         if same is not None:
             result.record(same, reading, created=False)
             continue

@@ -20,15 +20,17 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from paper.importing.parsing import ParsedPage, read_sections, snippet
+from paper.importing.parsing import ExportError, ParsedPage, read_sections, snippet
 from paper.importing.parts import registered_parts
 from paper.importing.writing import review_note
 from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
 
 from .layout import is_low_confidence, lay_out
 
-# Two readings this alike (0–1, difflib's ratio of their text) are of the same item.
+# Two readings this alike (0–1, difflib's ratio of their text) are of the same item; so are
+# two whose zones cover this much of the same (intersection over union).
 SAME_TEXT = 0.8
+SAME_PLACE = 0.5
 # How much of a low-confidence line the 核对说明 quotes.
 QUOTED_CHARACTERS = 20
 FOUR_PLACES = Decimal("0.0001")
@@ -190,7 +192,20 @@ class RecognisedPage:
     def kept(self, queryset):
         """Items of ``queryset`` on the page that stay: entered, reviewed or published."""
         drafts = self.earlier_drafts(queryset).values("pk")
-        return list(queryset.filter(page=self.page).exclude(pk__in=drafts))
+        kept = queryset.filter(page=self.page).exclude(pk__in=drafts)
+        return list(kept.prefetch_related("zones"))
+
+    def same(self, kept, reading, text, kept_text):
+        """The item of ``kept`` that ``reading`` (of ``text``) is a reading of, or None: one
+        that says the same (SAME_TEXT), or stands where it stands (SAME_PLACE)."""
+        for item in kept:
+            if similar(kept_text(item), text) or any(
+                _shared(zone, found) >= SAME_PLACE
+                for zone in item.zones.all()
+                for found in reading.zones
+            ):
+                return item
+        return None
 
     # --- What was written ---
 
@@ -237,6 +252,23 @@ class RecognisedPage:
         return result
 
 
+def _shared(zone, found):
+    """How much two zones (a Zone and a zone's fields) cover the same: intersection over union."""
+    a = (zone.left, zone.top, zone.left + zone.width, zone.top + zone.height)
+    b = (
+        found["left"],
+        found["top"],
+        found["left"] + found["width"],
+        found["top"] + found["height"],
+    )
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    both = width * height
+    return float(both / (zone.width * zone.height + found["width"] * found["height"] - both))
+
+
 def _item_key(item):
     if item is None:
         return None
@@ -261,8 +293,11 @@ def write_recognised_page(page, recognition, layout=None):
 
     ``layout`` is ``paper.ocr.layout.lay_out(recognition)`` unless given. The page's
     PageRecognition gets the recognition and the blocks (``data["blocks"]``), each naming the
-    item written from it; a page without one gets one, done.
+    item written from it; a page without one gets one, done. Raises paper.importing.ExportError, and
+    writes nothing, when the database refuses an item.
     """
+    if not recognition.width or not recognition.height:
+        raise ExportError("识别结果没有图片的宽和高,无法确定文字在版面上的位置;请重新识别这一版")
     layout = layout or lay_out(recognition)
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)

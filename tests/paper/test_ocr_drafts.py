@@ -1,16 +1,21 @@
 """A page's recognised text written as drafts on that page: articles, notices, zones, blocks."""
 
+import json
+
 import pytest
 
 from articles.models import Article
 from notices.models import LostItem, Notice
+from paper.importing.parsing import ExportError
 from paper.models import PageRecognition, PrintedStatus
 from paper.ocr.drafts import write_recognised_page
 from paper.ocr.layout import lay_out
+from paper.ocr.lines import Recognition
 from tests.factories import make_article, make_issue, make_notice, make_page
 from tests.paper.test_ocr_layout import (
     FIRST,
     LOST,
+    RECOGNITIONS,
     SECOND,
     THIRD,
     column,
@@ -223,3 +228,49 @@ def test_the_sample_notices_page_reads_as_its_import_does():
     assert [item.holder for item in notices[2].items.all()] == ["迟汝海", "曲和林"]
     assert notices[2].items.all()[0].number == "(鲁烟)船登(籍)(2024)YZ-000135号"
     assert not Article.objects.filter(page=page).exists()
+
+
+def test_the_engine_reading_of_a_broadsheet_becomes_its_articles_and_notices():
+    data = json.loads((RECOGNITIONS / "broadsheet-rapidocr.json").read_text())
+    page = make_page(code="A04", name="综合")
+    created = write(page, Recognition.from_json(data))
+    articles = [item for item in created if isinstance(item, Article)]
+    assert [article.headline for article in articles] == [
+        "烟台市整形美容协会成立大会成功召开",
+        "中央生态环保督察全部进驻",
+    ]
+    assert articles[0].byline == "孙文琦"
+    assert "图片说明(未放入正文):协会成立大会现场。" in articles[0].review_note
+    assert articles[1].kicker == "喜迎第三轮督察" and articles[1].source == "据新华社电"
+    items = LostItem.objects.filter(notice__page=page).order_by("notice__order", "order")
+    assert [(item.holder, item.document_type.name) for item in items] == [
+        ("毕丽静", "收据"),
+        ("曲和林", "登记证"),
+        ("王晓明", "身份证"),
+    ]
+    wedding = Notice.objects.get(page=page, kind=Notice.Kind.WEDDING)
+    assert (wedding.wedding.groom, wedding.wedding.bride) == ("张雨", "百音一兰")
+
+
+def test_an_item_corrected_beyond_recognition_is_still_known_by_its_place():
+    page = make_page(code="A03", name="公告")
+    (article,) = [item for item in write(page) if isinstance(item, Article)]
+    article.headline = "编辑改过的标题"
+    article.needs_review = False
+    article.save()
+    second = write(page)
+    assert not [item for item in second if isinstance(item, Article)]
+    assert list(Article.objects.filter(page=page)) == [article]
+    blocks = PageRecognition.objects.get(page=page).data["blocks"]
+    assert blocks[0]["item"] == {"model": "articles.article", "pk": article.pk}
+
+
+def test_a_reading_without_a_picture_size_is_refused_and_nothing_changes():
+    page = make_page()
+    article = make_article(page)
+    recognition = scanned_page()
+    recognition.width = 0
+    with pytest.raises(ExportError, match="没有图片的宽和高"):
+        write_recognised_page(page, recognition)
+    assert list(Article.objects.filter(page=page)) == [article]
+    assert not PageRecognition.objects.filter(page=page).exists()
