@@ -308,13 +308,17 @@ class Page(models.Model):
         )
 
     def update_redaction_flag(self):
-        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers,
+        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers
+        (a notice is printed on it, or its OCR text holds one: the OCR may have missed others),
         until an editor has checked it. (Saving is the caller's business.)"""
         self.needs_redaction = bool(
             self.file
             and self.has_text_layer is False
             and self.redaction_checked is None
-            and self.carries_resident_ids()
+            and (
+                self.carries_resident_ids()
+                or (self.pk and self.redactions.filter(found_by_ocr=True).exists())
+            )
         )
 
     @property

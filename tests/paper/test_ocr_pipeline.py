@@ -254,3 +254,20 @@ def test_a_pdf_without_a_text_layer_is_read_and_its_download_covered():
         pdf.close()
     assert darkness_of(drawn, BIRTH_DATE) > 0.97
     assert darkness_of(drawn, READABLE[0]) < 0.6
+
+
+def test_an_id_read_in_an_article_keeps_the_unchecked_scan_off_the_public_pages():
+    """No notice on the page, but its OCR text holds an ID: the OCR may have missed others,
+    so an editor checks the scan before readers see it (待核对遮盖), as for a notice page."""
+    lines = [
+        (60, 60, 44, "社区开展便民服务活动", True),
+        (60, 150, 24, "本报讯 居民王五(身份证号", False),
+        (60, 190, 24, "370602198503151234)说,服务很方便。", False),
+    ]
+    page = make_scanned_page(make_text_scan(lines))
+    assert not page.needs_redaction
+    recognise_page(page)
+    page.refresh_from_db()
+    assert PageRedaction.objects.filter(page=page, found_by_ocr=True).exists()
+    assert not page.carries_resident_ids()
+    assert page.needs_redaction and not page.has_public_image

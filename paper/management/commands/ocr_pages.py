@@ -88,8 +88,14 @@ class Command(BaseCommand):
             else:
                 failures, notes = self.read_here(pages, force)
         except KeyboardInterrupt:
+            queued = (
+                "交给 Celery 的版面仍在队列中,由 worker 继续识别;"
+                if settings.OCR_BROKER_URL
+                else ""
+            )
             raise CommandError(
-                "已中断。已识别的版面都已保存,没有写了一半的版面;重新运行同一命令即可继续。",
+                f"已中断。已识别的版面都已保存,没有写了一半的版面;{queued}"
+                "重新运行同一命令即可继续。",
                 returncode=130,
             ) from None
         minutes = (time.monotonic() - started) / 60
