@@ -39,10 +39,6 @@ logger = logging.getLogger(__name__)
 # wider than this: about 220 dpi on a broadsheet.
 PDF_WIDTH = 3000
 PDF_DPI = 300
-# Narrower than this, a scan's body text is a few pixels high: the engine reads little of it.
-SMALL_SCAN_WIDTH = 1200
-# Below this mean confidence, what was read is mostly wrong: a blurred, faint or turned scan.
-LOW_CONFIDENCE = 0.6
 
 
 class RecognitionFailed(Exception):
@@ -166,11 +162,10 @@ def pending(queryset, *, force=False):
 class Reading:
     """What reading a page file gave: the picture's recognition and its layout."""
 
-    def __init__(self, file_name, recognition, layout, small):
+    def __init__(self, file_name, recognition, layout):
         self.file_name = file_name
         self.recognition = recognition
         self.layout = layout
-        self.small = small
 
 
 def read(page):
@@ -189,7 +184,7 @@ def read(page):
         ) from error
     picture = open_picture(data)
     recognition = engine.recognise(picture)
-    return Reading(file_name, recognition, layout.lay_out(recognition), picture.width)
+    return Reading(file_name, recognition, layout.lay_out(recognition))
 
 
 def open_picture(data):
@@ -239,7 +234,7 @@ def write(page, recognition, claimant, reading, started):
         recognition.file_name = page.file.name
         recognition.engine = found.engine[:100]
         recognition.confidence = found.confidence
-        recognition.message = "\n".join(problems(found, covered, reading.small))
+        recognition.message = "\n".join(problems(found, covered))
         recognition.finished_at = timezone.now()
         recognition.seconds = round(time.perf_counter() - started, 2)
         recognition.save()
@@ -273,24 +268,11 @@ def cover_ids(page, recognition, layout):
     return covering
 
 
-def problems(recognition, covered, small):
-    """What the editor is told about this reading, in Chinese, one line each."""
+def problems(recognition, covered):
+    """What the editor is told about this reading, in Chinese, one line each: what the engine
+    saw (a blank page, a page on its side, text too small, a poor reading), and the numbers
+    covered that only look like IDs."""
     said = list(recognition.problems)
-    text = sum(len(line.text.strip()) for line in recognition.lines)
-    if not text:
-        said.append(
-            "没有识别出文字:可能是空白页,或扫描图太淡、太模糊。版面图不受影响,请检查扫描图。"
-        )
-    elif recognition.confidence is not None and recognition.confidence < LOW_CONFIDENCE:
-        said.append(
-            f"识别的平均置信度只有 {recognition.confidence:.0%}:扫描图可能横放、倒置、模糊"
-            "或太小,识别出的文字大多不可靠,请检查扫描图后重新识别。"
-        )
-    if small < SMALL_SCAN_WIDTH:
-        said.append(
-            f"扫描图只有 {small} 像素宽,小字可能认不出;最好以 300 dpi 重新扫描"
-            f"(至少 {SMALL_SCAN_WIDTH} 像素宽)。"
-        )
     if covered.suspects:
         places = "、".join(f"第 {line} 行“{shown}”" for line, shown in covered.suspects)
         said.append(

@@ -120,3 +120,38 @@ def test_with_a_broker_the_action_queues_the_pages_for_the_workers(editor, broke
     assert client.llen(queue) == 2
     assert list(PageRecognition.objects.values_list("status", flat=True)) == ["queued"] * 2
     assertContains(editor.get(change_url(scans[0])), "排队中")
+
+
+def test_a_box_the_ocr_made_and_an_editor_moved_is_the_editors(editor):
+    from paper.models import PageRedaction
+
+    page = make_scanned_page(make_text_scan(SHORT_PAGE))
+    kept = PageRedaction.objects.create(
+        page=page, left="0.1", top="0.1", width="0.1", height="0.05", found_by_ocr=True
+    )
+    moved = PageRedaction.objects.create(
+        page=page, left="0.3", top="0.3", width="0.1", height="0.05", found_by_ocr=True
+    )
+    form = {
+        "issue": page.issue.pk,
+        "code": page.code,
+        "name": page.name,
+        "order": page.order,
+        "redactions-TOTAL_FORMS": "2",
+        "redactions-INITIAL_FORMS": "2",
+    }
+    for index, (box, left) in enumerate([(kept, "0.1"), (moved, "0.35")]):
+        form.update(
+            {
+                f"redactions-{index}-id": box.pk,
+                f"redactions-{index}-page": page.pk,
+                f"redactions-{index}-left": left,
+                f"redactions-{index}-top": box.top,
+                f"redactions-{index}-width": box.width,
+                f"redactions-{index}-height": box.height,
+            }
+        )
+    response = editor.post(change_url(page), form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert PageRedaction.objects.get(pk=kept.pk).found_by_ocr
+    assert not PageRedaction.objects.get(pk=moved.pk).found_by_ocr

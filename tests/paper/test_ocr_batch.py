@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import io
 import os
 import signal
 import socket
@@ -134,6 +135,18 @@ def printed_models():
     from paper.models import printed_item_models
 
     return printed_item_models()
+
+
+@pytest.mark.django_db
+def test_a_blank_page_is_no_failure_but_the_editor_is_told():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 1100), "white").save(buffer, "PNG")
+    page = make_scanned_page(buffer.getvalue(), make_issue(date=datetime.date(1994, 5, 1)))
+    out, _ = ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-01")
+    assert "1994-05-01 A01:未在扫描图上找到文字" in out and "识别了 1 个版面" in out
+    assert statuses([page]) == ["done"]
 
 
 @pytest.mark.django_db

@@ -193,7 +193,7 @@ def test_a_blank_scan_is_read_as_blank_for_the_editor():
     image = stored_bytes(page.image)
     recognition = recognise_page(page)
     assert recognition.status == PageRecognition.Status.DONE
-    assert "没有识别出文字" in recognition.message
+    assert "未在扫描图上找到文字" in recognition.message
     assert drafts(page) == []
     page.refresh_from_db()
     assert stored_bytes(page.image) == image
@@ -212,7 +212,7 @@ def test_a_small_scan_is_read_with_a_word_about_its_size():
     ]
     page = make_scanned_page(make_text_scan(small, size=(600, 860)))
     recognition = recognise_page(page)
-    assert "600 像素宽" in recognition.message
+    assert "文字太小" in recognition.message
 
 
 @pytest.mark.parametrize("turned", [90, 270])
