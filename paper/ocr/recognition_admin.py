@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -46,12 +47,16 @@ class RecognitionAdminMixin:
             rows.append(("状态", recognition.get_status_display()))
             if recognition.status == RecognitionStatus.DONE and not recognition.is_current:
                 rows.append(("", "识别的是以前的版面文件,请重新识别。"))
+            if recognition.status == RecognitionStatus.RUNNING and recognition.claimed_at:
+                started = timezone.localtime(recognition.claimed_at)
+                rows.append(("执行者", f"{recognition.claimed_by}(开始于 {started:%H:%M:%S})"))
             if recognition.engine:
                 rows.append(("识别引擎", recognition.engine))
             if recognition.confidence is not None:
                 rows.append(("平均置信度", f"{recognition.confidence:.0%}"))
             if recognition.finished_at:
-                rows.append(("完成时间", f"{recognition.finished_at:%Y-%m-%d %H:%M}"))
+                finished = timezone.localtime(recognition.finished_at)
+                rows.append(("完成时间", f"{finished:%Y-%m-%d %H:%M}"))
             if recognition.seconds is not None:
                 rows.append(("用时", f"{recognition.seconds:.1f} 秒"))
             for number, line in enumerate(recognition.message.splitlines()):
