@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from tqdm import tqdm
@@ -87,6 +88,11 @@ class Command(BaseCommand):
                 failures, notes = self.send_to_workers(pages, force)
             else:
                 failures, notes = self.read_here(pages, force)
+        except (OperationalError, InterfaceError) as error:
+            raise CommandError(
+                f"数据库连接中断({error});已识别的版面都已保存,"
+                "数据库恢复后重新运行同一命令即可继续。"
+            ) from error
         except KeyboardInterrupt:
             queued = (
                 "交给 Celery 的版面仍在队列中,由 worker 继续识别;"
