@@ -101,6 +101,13 @@ def test_a_tiny_picture_says_so():
     assert "扫描图太小" in reading.problems[0]
 
 
+def test_a_coarse_scan_says_so(page):
+    # The page at 75 dpi: body text a dozen pixels high.
+    coarse = page.picture.resize((page.picture.width // 4, page.picture.height // 4))
+    reading = engine.recognise(coarse)
+    assert any("扫描分辨率可能过低" in problem for problem in reading.problems), reading.problems
+
+
 def test_odd_picture_modes_are_read(page):
     headline = page.articles[0].headline_box
     part = page.picture.crop((0, 0, page.picture.width, int(headline[3]) + 40))
