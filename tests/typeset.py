@@ -364,6 +364,24 @@ def vertical_column(text, *, points=20, dpi=300, margin=60, spacing=0.12, font_p
     return picture, TypesetLine(text, _union(boxes), "vertical")
 
 
+def vertical_page(texts, *, points=16, dpi=300, margin=60):
+    """Several vertical columns side by side, read right to left as older pages print them:
+    the picture and a TypesetLine (kind "vertical") per column, in reading order."""
+    columns = [vertical_column(text, points=points, dpi=dpi, margin=margin) for text in texts]
+    size = round(points * dpi / 72)
+    step = round(size * 1.8)
+    width = 2 * margin + step * len(columns)
+    height = max(picture.height for picture, _ in columns)
+    page = Image.new("RGB", (width, height), PAPER)
+    lines = []
+    for k, (picture, line) in enumerate(columns):
+        x = width - margin - size - k * step - margin  # the column picture has its own margin
+        page.paste(picture, (x, 0))
+        left, top, right, bottom = line.box
+        lines.append(TypesetLine(line.text, (left + x, top, right + x, bottom), "vertical"))
+    return page, lines
+
+
 def sample_articles(export_text):
     """The articles and notices of a page export (as in sample/page-export-*.txt): articles
     from its ``#`` headlines, lost-certificate notices from lines with 声明作废."""

@@ -480,7 +480,20 @@ def _read_lines(grey, boxes):
             cv2.rotate(box.crop, cv2.ROTATE_180) if flip else box.crop
             for box, flip in zip(wide, flips, strict=True)
         ]
-        for box, flip, reading in zip(wide, flips, _read(crops), strict=True):
+        readings = _read(crops)
+        # The classifier judges a line by its start: a line it turned, or one read poorly,
+        # is read the other way up too, and the better reading kept.
+        doubtful = [
+            n
+            for n, (flip, reading) in enumerate(zip(flips, readings, strict=True))
+            if flip or reading.confidence < 0.8
+        ]
+        if doubtful:
+            others = _read([cv2.rotate(crops[n], cv2.ROTATE_180) for n in doubtful])
+            for n, other in zip(doubtful, others, strict=True):
+                if other.confidence > readings[n].confidence:
+                    readings[n], flips[n] = other, not flips[n]
+        for box, flip, reading in zip(wide, flips, readings, strict=True):
             lines.append(_line_from_reading(box, reading, 2 if flip else 0))
     if tall:
         turned = [np.rot90(box.crop).copy() for box in tall]
@@ -618,8 +631,16 @@ def recognise(picture):
             f"扫描图太小（{width}×{height}像素），无法识别文字；请上传300 dpi或更高分辨率的扫描图。"
         )
         return recognition
-    with _LOCK:
-        (height, width), lines, rotation, problems = _read_page(grey)
+    try:
+        with _LOCK:
+            (height, width), lines, rotation, problems = _read_page(grey)
+    except Exception:  # a bug here must not stop a batch: the editor is told, the log has it
+        logger.exception("OCR failed on a %d×%d picture", width, height)
+        recognition.problems.append(
+            "识别过程出错，未能读出文字；请重试，或把扫描图交给技术人员检查。"
+        )
+        recognition.seconds = time.perf_counter() - started
+        return recognition
     recognition.width, recognition.height = width, height
     recognition.lines = lines
     recognition.rotation = rotation

@@ -5,7 +5,13 @@ from PIL import Image
 
 from paper.ocr import engine
 from paper.ocr.lines import Recognition
-from tests.typeset import character_errors, match_lines, typeset_page, vertical_column
+from tests.typeset import (
+    character_errors,
+    match_lines,
+    typeset_page,
+    vertical_column,
+    vertical_page,
+)
 
 ARTICLES = [
     {
@@ -101,6 +107,13 @@ def test_a_tiny_picture_says_so():
     assert "扫描图太小" in reading.problems[0]
 
 
+def test_a_coarse_scan_says_so(page):
+    # The page at 75 dpi: body text a dozen pixels high.
+    coarse = page.picture.resize((page.picture.width // 4, page.picture.height // 4))
+    reading = engine.recognise(coarse)
+    assert any("扫描分辨率可能过低" in problem for problem in reading.problems), reading.problems
+
+
 def test_odd_picture_modes_are_read(page):
     headline = page.articles[0].headline_box
     part = page.picture.crop((0, 0, page.picture.width, int(headline[3]) + 40))
@@ -145,3 +158,20 @@ def test_a_vertical_column_is_read_as_one():
     tops = [char.box[1] for char in line.chars]
     assert tops == sorted(tops)
     assert any("竖排" in problem for problem in reading.problems)
+
+
+def test_a_page_of_vertical_columns_is_read_upright():
+    picture, truth = vertical_page(
+        [
+            "烟台港口货物吞吐量",
+            "再创历史新高",
+            "本报记者王晓报道",
+            "今年以来全市港口",
+            "生产保持平稳增长",
+        ]
+    )
+    reading = engine.recognise(picture)
+    assert reading.rotation == 0, reading.problems
+    assert all(line.vertical for line in reading.lines)
+    errors, characters = character_errors(truth, reading.lines)
+    assert errors / characters < 0.1, [line.text for line in reading.lines]
