@@ -44,7 +44,7 @@ LOW_CHAR_CONFIDENCE = 0.5
 DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subheadline, heading)
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
 KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
-HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
+HEADLINE_TIER = 0.8  # the lines of a head within this share of its largest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
 TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
@@ -58,6 +58,9 @@ JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its righ
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
 # A smaller head this close under text of its column is a heading in it, not a new headline.
 HEADING_GAP = 1.2
+# An article's text runs on below a gap across all its columns this tall (a picture, a rule):
+# smaller, it is a row the engine lost.
+BAND_GAP = 2.5
 PICTURE_GAP = 4.0  # an empty stretch this tall above a short stack: a picture, and its caption
 CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
@@ -66,16 +69,23 @@ HEAD_REACH = 3.0  # a head reaches text this far beside it (or half its own widt
 BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run across a gutter
 GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
 SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
-WEAK_GUTTER_GAP = 0.3  # the same, where the lines around leave a gutter
+WEAK_GUTTER_GAP = 0.15  # the same, where the lines around leave a gutter
 GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
 EDGE_BAND = 0.06
 
 FOLIO = re.compile(r"[-—–·\s]*(?:第\s*\d{1,3}\s*版|[A-Z]\d{2}\s*版?|\d{1,3})[-—–·\s]*")
 HEADER_WORDS = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
-    r"|校对|组版|版式|[\u4e00-\u9fff]{2}(?:日报|晚报)|第\s*\d+\s*期|农历"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
+    r"|校对|组版|版式|第\s*\d+\s*期"
 )
+# The date line's date, read as a line of its own (the engine cut it off the rest).
+HEADER_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?\s*(?:农历\S*)?"
+)
+# The paper's name, as a masthead or beside the folio: a short line of its own.
+MASTHEAD = re.compile(r"[\u4e00-\u9fff]{2,4}(?:日报|晚报)")
+MASTHEAD_LENGTH = 8
 SYMBOLS_ONLY = re.compile(r"[\W_]*")
 BYLINE_ROLE = r"(?:本报|特约|见习|实习|首席)?(?:记者|通讯员|实习生|编辑|摄影|撰稿|整理)"
 NAME = r"[\u4e00-\u9fff·]{2,5}"
@@ -238,7 +248,7 @@ class _Line:
         stroke of its full stop); a line's width over its characters is the size of full-width
         type, half that for Latin letters and digits.
         """
-        ems = sum(0.5 if char.isascii() else 1.0 for char in self.text if not char.isspace())
+        ems = _ems(self.text)
         if ems < 1:
             return self.height
         return (
@@ -246,6 +256,11 @@ class _Line:
             if self.width / ems < TALL_BOX * self.height
             else self.height
         )
+
+
+def _ems(text):
+    """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
 
 
 def union(boxes):
@@ -281,7 +296,12 @@ def _is_noise(line, height):
     if not text:
         return True
     at_edge = line.box[1] < EDGE_BAND * height or line.box[3] > (1 - EDGE_BAND) * height
-    return at_edge and bool(FOLIO.fullmatch(text) or HEADER_WORDS.search(text))
+    return at_edge and bool(
+        FOLIO.fullmatch(text)
+        or HEADER_DATE.fullmatch(text)
+        or HEADER_WORDS.search(text)
+        or (len(text) <= MASTHEAD_LENGTH and MASTHEAD.search(text))
+    )
 
 
 def _noise(lines, height):
@@ -386,18 +406,28 @@ def _is_speck(stack):
 
 
 def _head_parts(head):
-    """(kicker, headline, subheadline) lines of a head, by their height."""
-    tallest = max(line.size for line in head.lines)
-    tier = [i for i, line in enumerate(head.lines) if line.size >= HEADLINE_TIER * tallest]
+    """(kicker, headline, subheadline) lines of a head, by their size.
+
+    A line's size here is the smaller of its height and its width over its characters (an
+    engine boxes some lines taller than others of the same type); the size to match is the
+    largest of lines of a few characters (one of one or two, 体系 ending a headline in three
+    lines, is boxed wider and taller than its type).
+    """
+    sizes = [
+        min(line.height, line.width / _ems(line.text)) if _ems(line.text) >= 1 else line.height
+        for line in head.lines
+    ]
+    measured = [size for size, line in zip(sizes, head.lines, strict=True) if _ems(line.text) >= 3]
+    tallest = max(measured or sizes)
+    tier = [i for i, size in enumerate(sizes) if size >= HEADLINE_TIER * tallest]
     first, last = tier[0], tier[-1]
     return head.lines[:first], head.lines[first : last + 1], head.lines[last + 1 :]
 
 
 def _join_kickers(stacks, heads, body):
-    """Stacks that are a kicker, only a little larger than the body, joined to the head under.
-
-    A single line, no wider than the head, standing right above it (a body line would have a
-    gap, or a column, above the head's).
+    """Stacks that are a kicker no larger (or only a little larger) than the body, joined to
+    the head under them: a single line, no wider than the head, right above it, a little
+    larger than the body or centred over the head (a column's last line is neither).
     """
     joined = []
     for head in heads:
@@ -408,15 +438,20 @@ def _join_kickers(stacks, heads, body):
                 not stack.display
                 and not stack.heading
                 and len(stack.lines) == 1
-                and line.size >= KICKER_RATIO * body
                 and 0 <= top.top - line.bottom <= HEAD_GAP * body
                 and _overlap(line.box, head.box) >= 0.9 * line.width
                 and line.width < head.box[2] - head.box[0]
+                and (line.size >= KICKER_RATIO * body or _centred(line.box, head.box))
             ):
                 head.lines.insert(0, line)
                 joined.append(stack)
                 break
     return [stack for stack in stacks if all(stack is not other for other in joined)]
+
+
+def _centred(box, over):
+    """Whether ``box`` stands centred over ``over`` (within a tenth of its width)."""
+    return abs((box[0] + box[2]) / 2 - (over[0] + over[2]) / 2) <= 0.1 * (over[2] - over[0])
 
 
 def _is_heading(head, stacks, body):
@@ -620,7 +655,7 @@ def _ordered(stacks, body):
     """``stacks`` in reading order, cut apart by where most of their lines stand (a line's box
     the engine drew into the gutter does not join two columns)."""
     order = reading_order(
-        [_core(stack, body) for stack in stacks], band_gap=STACK_GAP * body, tolerance=0.5 * body
+        [_core(stack, body) for stack in stacks], band_gap=BAND_GAP * body, tolerance=0.5 * body
     )
     return [stacks[i] for i in order]
 
@@ -777,7 +812,35 @@ def split_at_gutters(recognition):
             break
     if len(lines) == len(recognition.lines):
         return recognition
-    return replace(recognition, lines=lines)
+    return replace(recognition, lines=_fitted(lines, set(map(id, recognition.lines))))
+
+
+def _fitted(lines, whole):
+    """The pieces cut off merged lines, as tall as the lines read whole: a box round a row
+    of several columns is taller than one line (their baselines differ a little)."""
+    heights = [
+        line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        for line in lines
+        if id(line) in whole and len(line.text.strip()) >= MIN_BODY_CHARS
+    ]
+    if not heights:
+        return lines
+    usual = statistics.median(heights)
+    fitted = []
+    for line in lines:
+        height = line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        if id(line) in whole or height <= usual:
+            fitted.append(line)
+            continue
+        left, top, right, bottom = line.box
+        if line.vertical:
+            middle = (left + right) / 2
+            left, right = middle - usual / 2, middle + usual / 2
+        else:
+            middle = (top + bottom) / 2
+            top, bottom = middle - usual / 2, middle + usual / 2
+        fitted.append(replace(line, box=(left, top, right, bottom)))
+    return fitted
 
 
 def _char_size(char, line):

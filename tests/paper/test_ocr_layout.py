@@ -8,6 +8,8 @@ two characters, headlines two or three times the body's size.
 import json
 from pathlib import Path
 
+import pytest
+
 from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order, split_at_gutters
 from paper.ocr.lines import Char, Line, Recognition
 
@@ -598,3 +600,37 @@ def test_article_set_round_another_gets_a_zone_for_each_part():
             centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
             assert not (zone[0] <= centre[0] <= zone[2] and zone[1] <= centre[1] <= zone[3])
     assert other.zones == [other.box]
+
+
+@pytest.mark.parametrize(
+    ("printed", "byline"),
+    [
+        ("本报记者 王晓 通讯员 李明", "本报记者 王晓 通讯员 李明"),
+        ("(孙文琦)", "孙文琦"),
+        ("【记者 王晓】", "记者 王晓"),
+        ("文/图 王晓", "文/图 王晓"),
+    ],
+)
+def test_bylines_closing_an_article(printed, byline):
+    body, top = column([FIRST, SECOND], 50, 130)
+    lines = [line("协会成立大会召开", 60, 60, size=40), *body, line(printed, 200, top)]
+    story = lay_out(recognise(lines)).articles[0]
+    assert story.byline == byline
+    assert story.paragraphs == [FIRST, SECOND]
+
+
+def test_a_short_last_paragraph_is_not_taken_for_a_byline():
+    body, top = column([FIRST, SECOND, "会议圆满结束。"], 50, 130)
+    story = lay_out(recognise([line("协会成立大会召开", 60, 60, size=40), *body])).articles[0]
+    assert story.byline == ""
+    assert story.paragraphs[-1] == "会议圆满结束。"
+
+
+def test_text_at_the_foot_of_the_page_naming_the_paper_is_not_its_masthead():
+    body, top = column(
+        [FIRST, "烟台日报社融媒体中心相关负责人出席会议,烟台日报记者全程报道。"], 50, 1180
+    )
+    lines = [line("协会成立大会召开", 60, 1120, size=40), *body]
+    layout = lay_out(recognise(lines, height=1400))
+    assert layout.noise == []
+    assert layout.articles[0].paragraphs[-1].startswith("烟台日报社")
