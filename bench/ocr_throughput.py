@@ -170,6 +170,28 @@ def with_workers(pages, count, broker, env, warm_up):
     finally:
         stop_workers(workers)
         reconfigure()
+        delete_queue(broker, queue)
+
+
+def delete_queue(broker, name):
+    """The run's queue and exchange, off the broker (on Redis, the keys kombu keeps)."""
+    from kombu import Connection, Exchange, Queue
+
+    if broker.startswith("redis"):
+        import redis
+
+        client = redis.Redis.from_url(broker)
+        priorities = [f"{name}\x06\x16{step}" for step in (3, 6, 9)]
+        client.delete(
+            name, *priorities, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"
+        )
+        client.close()
+        return
+
+    with Connection(broker) as connection:
+        channel = connection.default_channel
+        Queue(name, Exchange(name), name).bind(channel).delete()
+        Exchange(name).bind(channel).delete()
 
 
 def reachable(broker):

@@ -11,6 +11,7 @@ from paper.celery import app as celery_app
 from paper.celery import reconfigure
 from paper.models import PageRecognition
 from tests.factories import make_page, make_scanned_page, make_text_scan
+from tests.paper.test_ocr_batch import broker_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def broker(settings):
     client = redis.Redis.from_url(url)
     yield client, queue
     reconfigure(**saved)
-    client.delete(queue)
+    client.delete(*broker_keys(queue))
     client.close()
 
 

@@ -241,7 +241,7 @@ def worker_process(settings, media_root, tmp_path, database_url, pool="threads",
             worker.wait()
         reconfigure(**saved)
         client = redis.Redis.from_url(BROKER_URL)
-        client.delete(queue, f"{queue}\x06\x163", f"{queue}\x06\x166", f"{queue}\x06\x169")
+        client.delete(*broker_keys(queue))
         client.close()
 
 
@@ -334,3 +334,9 @@ def test_a_task_whose_worker_process_dies_is_delivered_again_and_done_once(prefo
     recognition = PageRecognition.objects.get(page=page)
     assert answer["status"] == recognition.status == "done"
     assert recognition.attempts == 2 and recognition.claimed_by == f"celery:{result.id}"
+
+
+def broker_keys(queue):
+    """What kombu keeps in Redis for ``queue``: the list (and its priority steps), its bindings."""
+    priorities = [f"{queue}\x06\x16{step}" for step in (3, 6, 9)]
+    return [queue, *priorities, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
