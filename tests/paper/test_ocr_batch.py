@@ -264,6 +264,8 @@ def test_a_task_sent_twice_reads_its_page_once(celery_worker):
     page = make_scanned_page(make_text_scan(SHORT_PAGE))
     results = [recognise_page_task.apply_async((page.pk,), ignore_result=False) for _ in range(2)]
     answers = [result.get(timeout=120) for result in results]
+    for result in results:
+        result.forget()
     assert sorted(answer["skipped"] for answer in answers) == [False, True]
     recognition = PageRecognition.objects.get(page=page)
     assert recognition.status == "done" and recognition.attempts == 1
@@ -331,6 +333,7 @@ def test_a_task_whose_worker_process_dies_is_delivered_again_and_done_once(prefo
     (process,) = children(prefork_worker.pid)
     os.kill(process, signal.SIGKILL)
     answer = result.get(timeout=120)
+    result.forget()
     recognition = PageRecognition.objects.get(page=page)
     assert answer["status"] == recognition.status == "done"
     assert recognition.attempts == 2 and recognition.claimed_by == f"celery:{result.id}"
