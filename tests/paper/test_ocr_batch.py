@@ -300,9 +300,10 @@ def ocr_pages_ignoring_failure(*args):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_whose_database_does_not_answer_is_retried_later(worker_log_without_database):
-    recognise_page_task.delay(1)
+    result = recognise_page_task.delay(1)
     wait_for_log(worker_log_without_database, "Retry in")
     assert "OperationalError" in worker_log_without_database.read_text()
+    result.forget()
 
 
 def children(pid):
