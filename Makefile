@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
-	bench-sitemap bench-faults bench-notices bench-lists bench-search-http clean
+	bench-sitemap bench-faults bench-notices bench-lists bench-search-http bench-ocr \
+	bench-ocr-throughput clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,5 +88,18 @@ bench-faults: $(STAMP)
 bench-notices: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/notices_accuracy.py $(BENCH_ARGS)
 
+# Reads typeset, scanned pages with the OCR in-process and with two Celery workers against the
+# real brokers (Redis database 8, RabbitMQ when it answers), in a throw-away test database on the
+# PostgreSQL DATABASE_URL names; prints pages per minute. BENCH_ARGS="--help" lists the options.
+bench-ocr-throughput: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/ocr_throughput.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts tests/tools/node_modules
+
+# Reads pages whose text is known (the sample issue's PDFs and broadsheets typeset from the
+# sample and from generated articles, 300 dpi), clean and degraded, with RapidOCR and tesseract,
+# runs the layout, and prints character error rate, headlines found, article boundaries and
+# notices right, and seconds per page; BENCH_ARGS="--help" lists the options. Takes a while.
+bench-ocr: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/ocr_accuracy.py $(BENCH_ARGS)

@@ -29,6 +29,7 @@ from .models import (
     RecognitionStatus,
     printed_item_models,
 )
+from .ocr.recognition_admin import RecognitionAdminMixin
 from .ocr.review import KIND_LABELS, LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review, percent
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
@@ -825,10 +826,19 @@ class RecognisedTextFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PageRedactionForm(forms.ModelForm):
+    def save(self, commit=True):
+        if self.has_changed():
+            self.instance.found_by_ocr = False  # moved by an editor: a new reading keeps it
+        return super().save(commit)
+
+
 class PageRedactionInline(admin.TabularInline):
     model = PageRedaction
+    form = PageRedactionForm
     extra = 0
-    fields = ["left", "top", "width", "height"]
+    fields = ["left", "top", "width", "height", "found_by_ocr"]
+    readonly_fields = ["found_by_ocr"]
 
 
 class PageAdminForm(EditConflictForm):
@@ -866,7 +876,7 @@ class PageAdminForm(EditConflictForm):
 
 
 @admin.register(Page)
-class PageAdmin(WhereSeenAdmin):
+class PageAdmin(RecognitionAdminMixin, WhereSeenAdmin):
     this_item = "这一版"
     form = PageAdminForm
     list_display = [
@@ -896,6 +906,7 @@ class PageAdmin(WhereSeenAdmin):
         "redaction_checked",
         "zones_on_page",
         "recognition_summary",
+        "recognition_actions",
     ]
     fieldsets = [
         (None, {"fields": ["issue", ("code", "name", "order")]}),
@@ -906,7 +917,7 @@ class PageAdmin(WhereSeenAdmin):
         ("遮盖身份证号", {"fields": ["needs_redaction", "redaction_checked"]}),
     ]
     inlines = [PageRedactionInline]
-    actions = ["find_page_zones"]
+    actions = ["find_page_zones", "recognise_text"]
 
     class Media:
         css = {"all": ["css/page-zones-admin.css", "css/ocr-review-admin.css"]}
@@ -954,8 +965,11 @@ class PageAdmin(WhereSeenAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        classes = [] if has_recognition(obj) else ["collapse"]
-        return [*fieldsets, ("文字识别", {"fields": ["recognition_summary"], "classes": classes})]
+        # Folded where there is nothing to read: no file, or a PDF with its text layer.
+        readable = obj.file and not obj.has_text_layer
+        classes = [] if has_recognition(obj) or readable else ["collapse"]
+        fields = ["recognition_summary", "recognition_actions"]
+        return [*fieldsets, ("文字识别", {"fields": fields, "classes": classes})]
 
     def get_urls(self):
         review = path(

@@ -318,13 +318,17 @@ class Page(models.Model):
         )
 
     def update_redaction_flag(self):
-        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers,
+        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers
+        (a notice is printed on it, or its OCR text holds one: the OCR may have missed others),
         until an editor has checked it. (Saving is the caller's business.)"""
         self.needs_redaction = bool(
             self.file
             and self.has_text_layer is False
             and self.redaction_checked is None
-            and self.carries_resident_ids()
+            and (
+                self.carries_resident_ids()
+                or (self.pk and self.redactions.filter(found_by_ocr=True).exists())
+            )
         )
 
     @property
@@ -598,11 +602,19 @@ class Zone(models.Model):
 
 
 class PageRedaction(Zone):
-    """A box an editor drew on a page to cover (涂黑) what the text layer cannot show:
-    ID numbers on a scan. It is filled in black on the images and the public PDF."""
+    """A box to cover (涂黑) what the text layer cannot show: ID numbers on a scan, drawn by an
+    editor or found in the page's OCR text. It is filled in black on the images and the public
+    PDF. A new reading replaces the boxes the last one made and leaves the editors' alone."""
 
     page = models.ForeignKey(
         Page, on_delete=models.CASCADE, related_name="redactions", verbose_name="版面"
+    )
+    found_by_ocr = models.BooleanField(
+        "识别时添加",
+        default=False,
+        editable=False,
+        help_text="文字识别在这里读到了身份证号(或像身份证号的一串数字)而自动添加;"
+        "编辑改动过的框算作编辑画的,重新识别时不会被替换。",
     )
 
     class Meta(Zone.Meta):

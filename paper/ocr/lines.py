@@ -74,6 +74,10 @@ class Recognition:
     # What an editor must know of the scan, in Chinese: a blank page, a page on its side,
     # vertical columns the engine could not read.
     problems: list[str] = field(default_factory=list)
+    # Degrees the picture was turned clockwise before it was read (0, 90, 180, 270): a page
+    # scanned on its side or upside down is read upright, its boxes in the turned picture
+    # (whose size is width × height above).
+    rotation: int = 0
 
     @property
     def confidence(self):
@@ -99,6 +103,7 @@ class Recognition:
             "engine": self.engine,
             "seconds": round(self.seconds, 3),
             "problems": list(self.problems),
+            "rotation": self.rotation,
             "lines": [line.to_json() for line in self.lines],
         }
 
@@ -111,4 +116,5 @@ class Recognition:
             engine=data.get("engine", ""),
             seconds=data.get("seconds", 0.0),
             problems=list(data.get("problems", [])),
+            rotation=data.get("rotation", 0),
         )
