@@ -254,16 +254,24 @@ def fieldset_classes(html):
     return {heading: set(classes.split()) for classes, heading in (m.groups() for m in found)}
 
 
-def test_page_without_recognition_has_the_fieldset_folded(editor, scanned_page):
+def test_a_scan_not_yet_read_has_the_fieldset_open_with_its_button(editor, scanned_page):
     response = editor.get(f"/admin/paper/page/{scanned_page.pk}/change/")
     html = response.content.decode()
     assert "这一版还没有做文字识别。" in html
-    assert "collapse" in fieldset_classes(html)["文字识别"]
+    assert "collapse" not in fieldset_classes(html)["文字识别"]
+    assert ">识别文字</button>" in html
     assert "文字识别核对</a></li>" not in html
     # The review says the same, and nothing else.
     html = editor.get(review_url(scanned_page)).content.decode()
     assert "这一版还没有做文字识别。" in html
     assert "ocr-overlay" not in html
+
+
+def test_a_page_without_a_file_has_the_fieldset_folded(editor):
+    page = make_page()
+    html = editor.get(f"/admin/paper/page/{page.pk}/change/").content.decode()
+    assert "collapse" in fieldset_classes(html)["文字识别"]
+    assert "附上扫描图后可以识别文字。" in html
 
 
 def test_page_with_recognition_has_the_fieldset_open(editor, scanned_page, recognition):
