@@ -183,7 +183,9 @@ def read(page):
             f"版面文件 {file_name} 无法读取({error.strerror or error})。"
         ) from error
     picture = open_picture(data)
-    recognition = engine.recognise(picture)
+    # A row of neighbouring columns read as one line is cut at the gutters first: the blocks'
+    # line numbers, kept with the reading, count the lines as cut.
+    recognition = layout.split_at_gutters(engine.recognise(picture))
     return Reading(file_name, recognition, layout.lay_out(recognition))
 
 
