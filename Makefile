@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format migrations-check bench bench-load bench-search bench-render \
-	bench-sitemap bench-faults bench-notices bench-lists bench-search-http bench-ocr clean
+	bench-sitemap bench-faults bench-notices bench-lists bench-search-http bench-ocr \
+	bench-ocr-throughput clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +87,12 @@ bench-faults: $(STAMP)
 # lists every mismatch, BENCH_ARGS="--case ID" runs one case.
 bench-notices: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/notices_accuracy.py $(BENCH_ARGS)
+
+# Reads typeset, scanned pages with the OCR in-process and with two Celery workers against the
+# real brokers (Redis database 8, RabbitMQ when it answers), in a throw-away test database on the
+# PostgreSQL DATABASE_URL names; prints pages per minute. BENCH_ARGS="--help" lists the options.
+bench-ocr-throughput: $(STAMP)
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python bench/ocr_throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts tests/tools/node_modules

@@ -2,7 +2,14 @@
 
 import re
 
-from paper.data import datetime_data, issue_data, page_data, printed_in, publisher
+from paper.data import (
+    datetime_data,
+    issue_data,
+    page_data,
+    printed_in,
+    publisher,
+    recognition_data,
+)
 
 # 据新华社电 → 新华社, 本报讯 → 本报: the agency or paper a source line names.
 SOURCE_WORDING = re.compile(r"^据|[电讯]$")
@@ -27,6 +34,7 @@ def article_data(article, request, *, with_body=True):
         "column": article.column,
         "lead": article.lead(),
         "updated": datetime_data(article.updated),
+        **recognition_data(article),
     }
     if with_body:
         data["body"] = [

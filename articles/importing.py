@@ -8,11 +8,15 @@ from collections import Counter
 
 from django.urls import reverse
 
+from paper.importing.parsing import snippet
 from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
 
-from .models import Article
+from .models import Article, ArticleZone
 from .parsing import read_articles
+
+# The longest a recognised headline may be kept; longer, it is cut and the editor told.
+HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
 
 
 class ArticlePart(ImportPart):
@@ -26,6 +30,9 @@ class ArticlePart(ImportPart):
 
     def write(self, issue, pages, export, result, *, publish):
         result.articles = write_articles(issue, pages, export.articles, publish)
+
+    def write_recognised(self, page, export, result):
+        write_recognised_articles(page, export.articles, result)
 
     def report(self, export, result):
         return [
@@ -75,6 +82,67 @@ def write_articles(issue, pages, parsed_articles, publish):
         for article in leftovers:
             article.delete()
     return written
+
+
+def write_recognised_articles(page, parsed_articles, result):
+    """The articles read off ``page``'s scan, as drafts 待核对 on it (see paper.ocr.drafts).
+
+    An earlier reading's articles that nobody has touched are replaced; an article already on
+    the page (entered, reviewed or published) with the same headline is kept and not written
+    again.
+    """
+    result.replaced += (
+        result.earlier_drafts(Article.objects).delete()[1].get(Article._meta.label, 0)
+    )
+    kept = result.kept(Article.objects)
+    order = max((article.order for article in kept), default=0)
+    for parsed in parsed_articles:
+        reading = result.article_reading(parsed.line)
+        story = result.story(parsed.line)
+        headline, problems = _recognised_headline(parsed, story)
+        same = result.same(kept, reading, headline, lambda article: article.headline)
+        if same is not None:
+            result.record(same, reading, created=False)
+            continue
+        order += 1
+        captions = [f"图片说明(未放入正文):{text}" for text in (story.captions if story else [])]
+        bylines = [story.byline] if story and story.byline else []
+        source, body = parsed.source, parsed.body_text()
+        if not source and story and story.source and body.startswith(story.source):
+            # Read off a scan, 据新华社电 runs into the text: the engine gives no space.
+            source, body = story.source, body.removeprefix(story.source).lstrip(" :\uff1a")
+        article = Article(
+            issue=page.issue,
+            page=page,
+            order=order,
+            kicker=(story.kicker if story else "")[:HEADLINE_LENGTH],
+            headline=headline,
+            subheadline=(story.subheadline if story else "")[:HEADLINE_LENGTH],
+            source=source[:50],
+            dateline=parsed.dateline[:100],
+            byline=" ".join(filter(None, [*bylines, parsed.byline]))[:200],
+            body=body,
+            **reading.fields([*problems, *parsed.problems], parsed.repairs, captions),
+        )
+        article.save()
+        ArticleZone.objects.bulk_create(
+            ArticleZone(article=article, **zone) for zone in reading.zones
+        )
+        result.record(article, reading)
+
+
+def _recognised_headline(parsed, story):
+    """The headline of a recognised article, and what the editor must know of it."""
+    headline = parsed.headline.strip()
+    if not headline:
+        opening = parsed.paragraphs[0].text if parsed.paragraphs else ""
+        return (
+            f"(无标题){snippet(opening, 20)}",
+            ["版面上没有找到这篇文章的标题(也可能是从别的版面转来的文字),标题暂取正文开头"],
+        )
+    if len(headline) > HEADLINE_LENGTH:
+        return headline[:HEADLINE_LENGTH], [f"识别出的标题超过{HEADLINE_LENGTH}字,已截断"]
+    return headline, []
 
 
 def _article_line(parsed, article):

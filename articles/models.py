@@ -1,6 +1,9 @@
 import re
 
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 
 from paper.links import path_to
 from paper.models import PrintedItem, PrintedStatus, Zone
@@ -152,3 +155,168 @@ class ArticleZone(Zone):
     class Meta(Zone.Meta):
         verbose_name = "文章热区"
         verbose_name_plural = "文章热区"
+
+
+class TextSuggestion(models.Model):
+    """A reader's correction of an article whose text was read off a scan (OCR).
+
+    The reader sends the whole headline and body as they would have them; editors see the
+    difference from the text the reader started from (``base_headline``, ``base_body``) and
+    accept or reject it. Accepting writes the text through ``Article.save()`` and keeps what it
+    replaces as an ``ArticleRevision``. The sender is known only by a keyed digest of their
+    address, enough to see one source of many suggestions, never the address itself.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "不采纳"
+
+    # No public page shows a suggestion: sending one leaves the page cache alone (the accepted
+    # text is saved through the article, which purges it).
+    purges_page_cache = False
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="suggestions", verbose_name="文章"
+    )
+    base_headline = models.CharField("读者看到的标题", max_length=200, editable=False)
+    base_body = models.TextField("读者看到的正文", editable=False)
+    headline = models.CharField("建议的标题", max_length=200)
+    body = models.TextField("建议的正文")
+    note = models.CharField("读者说明", max_length=500, blank=True)
+    sender = models.CharField(
+        "来源标识",
+        max_length=64,
+        editable=False,
+        db_index=True,
+        help_text="读者网络地址的加密摘要,用于识别同一来源的大量提交;不保存地址本身。",
+    )
+    status = models.CharField(
+        "处理状态", max_length=10, choices=Status, default=Status.PENDING, editable=False
+    )
+    created = models.DateTimeField("提交时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        get_latest_by = "created"
+        verbose_name = "读者改错建议"
+        verbose_name_plural = "读者改错建议"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "rejected"]),
+                name="textsuggestion_status_valid",
+                violation_error_message="请从列表中选择处理状态。",
+            ),
+        ]
+        indexes = [
+            # The editors' queue: pending suggestions, oldest first or newest first.
+            models.Index(
+                fields=["-created"],
+                condition=models.Q(status="pending"),
+                name="textsuggestion_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"读者建议 #{self.pk}"
+
+    def is_stale(self, article=None):
+        """Whether the article's text changed since the reader read it."""
+        article = article or self.article
+        return (article.headline, article.body) != (self.base_headline, self.base_body)
+
+    def accept(self, user):
+        """Put the suggested text into the article, keeping the text it replaces.
+
+        Refused (ValidationError, nothing changed) when the suggestion was decided already or
+        the article's text changed since the reader read it: the difference an editor looked
+        at would not be the change made. Returns the revision kept.
+        """
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=self.article_id)
+            current = TextSuggestion.objects.select_for_update().get(pk=self.pk)
+            current.check_pending()
+            if current.is_stale(article):
+                raise ValidationError(
+                    "这条建议提出后,文章的文字已经改过:建议是在旧文字上改的,不能直接采纳。"
+                    "请对照现在的文字在文章页手工修改,或不采纳。"
+                )
+            revision = ArticleRevision.objects.create(
+                article=article,
+                headline=article.headline,
+                body=article.body,
+                user=user,
+                suggestion=current,
+            )
+            article.headline, article.body = current.headline, current.body
+            article.save()
+            current.decide(self.Status.ACCEPTED, user)
+        self.refresh_from_db()
+        return revision
+
+    def reject(self, user):
+        with transaction.atomic():
+            current = TextSuggestion.objects.select_for_update().get(pk=self.pk)
+            current.check_pending()
+            current.decide(self.Status.REJECTED, user)
+        self.refresh_from_db()
+
+    def check_pending(self):
+        if self.status != self.Status.PENDING:
+            raise ValidationError(f"这条建议已经处理过了({self.get_status_display()})。")
+
+    def decide(self, status, user):
+        self.status, self.decided_by, self.decided_at = status, user, timezone.now()
+        self.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+class ArticleRevision(models.Model):
+    """An article's text as it was before an accepted reader's suggestion replaced it.
+
+    Kept whenever a suggestion changes the text (``TextSuggestion.accept``): who replaced it,
+    when, and on which suggestion. Nothing edits them afterwards.
+    """
+
+    # Written with the article's own save, which purges the page cache; no public page shows it.
+    purges_page_cache = False
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name="文章"
+    )
+    headline = models.CharField("修改前的标题", max_length=200)
+    body = models.TextField("修改前的正文")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    suggestion = models.OneToOneField(
+        TextSuggestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revision",
+        verbose_name="依据的读者建议",
+    )
+    replaced = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced", "-id"]
+        get_latest_by = "replaced"
+        verbose_name = "文章修改记录"
+        verbose_name_plural = "文章修改记录"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.replaced):%Y-%m-%d %H:%M} 修改前的文字"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles.json", views.article_list_json, name="article-list-json"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("articles/<int:pk>.json", views.article_detail_json, name="article-detail-json"),
+    path("articles/<int:pk>/suggest/", views.article_suggest, name="article-suggest"),
 ]

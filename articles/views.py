@@ -1,8 +1,12 @@
 from functools import partial
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from paper.data import filtered_list_response, json_error, json_response
 from paper.pagination import FilteredListMixin
@@ -10,6 +14,7 @@ from paper.text import meta_description
 
 from .data import article_data, news_article
 from .filters import ArticleFilter
+from .forms import TextSuggestionForm, sender_digest
 from .models import Article
 
 
@@ -55,3 +60,61 @@ def article_detail_json(request, pk):
     if article is None:
         return json_error(404, "没有这篇文章,或者尚未发布。", "not_found")
     return json_response(article_data(article, request))
+
+
+@never_cache  # the form carries the reader's CSRF token; the article's own page stays cached
+@require_http_methods(["GET", "POST"])
+def article_suggest(request, pk):
+    """A reader's correction of an article's recognised text, for editors to review.
+
+    Only recognised (OCR) text takes suggestions; a sent one is saved as pending and the
+    reader is sent on to the thanks (POST, redirect, GET). A filled-in honeypot is thanked
+    the same way and nothing is saved.
+    """
+    article = get_object_or_404(
+        Article.objects.published().for_list().filter(ocr_confidence__isnull=False), pk=pk
+    )
+    form, status = TextSuggestionForm(article=article), 200
+    if request.method == "POST":
+        if limited := suggestions_limited(request):
+            return limited
+        form = TextSuggestionForm(request.POST, article=article)
+        if form.is_valid():
+            if not form.is_bot():
+                form.save(sender=sender_digest(request))
+            return redirect(f"{request.path}?sent=1")
+        status = 400
+    context = {
+        "article": article,
+        "form": form,
+        "sent": request.method == "GET" and "sent" in request.GET,
+        "per_hour": settings.TEXT_SUGGESTIONS_PER_HOUR,
+    }
+    return render(request, "articles/article_suggest.html", context, status=status)
+
+
+def suggestions_limited(request):
+    """429 once an address has sent its suggestions for the hour (None while it may send)."""
+    limit = settings.TEXT_SUGGESTIONS_PER_HOUR
+    try:
+        usage = get_usage(
+            request, group="text-suggestion", key="ip", rate=f"{limit}/h", increment=True
+        )
+    except RedisError:
+        # No count, no limit: refuse suggestions for now rather than let a flood through.
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    if not usage or not usage["should_limit"]:
+        return None
+    retry_after = usage["time_left"] + 1 if usage["time_left"] >= 0 else 3600
+    return too_many_suggestions(request, limit, retry_after)
+
+
+@never_cache
+def too_many_suggestions(request, limit, retry_after):
+    """429: nothing was saved; the reader may send again in ``retry_after`` seconds."""
+    context = {"limit": limit, "retry_after_minutes": -(-retry_after // 60)}
+    response = render(request, "articles/suggestions_limited.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -11,6 +11,7 @@ from paper.admin import (
     EditConflictForm,
     IssueDayFilter,
     PrintedItemAdmin,
+    RecognisedTextFilter,
     publishing_actions,
 )
 from paper.text import chinese_date, number_keys
@@ -308,12 +309,14 @@ class NoticeAdmin(PrintedItemAdmin):
         "fee",
         "status",
         "review_flag",
+        "recognition_confidence",
     ]
     list_display_links = ["reference"]
     list_filter = [
         "kind",
         "status",
         "needs_review",
+        RecognisedTextFilter,
         ("pub_date", IssueDayFilter),
         ("pub_date", DateRangeFilter),
         "items__document_type",

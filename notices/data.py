@@ -4,7 +4,14 @@ Resident ID numbers are masked here as on every public page; the fee and the edi
 notes, which no public page shows, are left out.
 """
 
-from paper.data import datetime_data, issue_data, page_data, printed_in, publisher
+from paper.data import (
+    datetime_data,
+    issue_data,
+    page_data,
+    printed_in,
+    publisher,
+    recognition_data,
+)
 from paper.text import mask_resident_ids
 
 
@@ -30,6 +37,7 @@ def notice_data(notice, request):
         "corrected": datetime_data(corrected) if (corrected := notice.corrected()) else None,
         "wordings": [wording_data(wording, notice) for wording in notice.wordings()],
         "updated": datetime_data(notice.updated),
+        **recognition_data(notice),
     }
 
 

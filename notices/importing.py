@@ -19,7 +19,15 @@ from paper.importing.parts import ImportPart
 from paper.importing.writing import at_line, review_note, status_for
 from paper.text import chinese_date
 
-from .models import AdDeskPhone, DocumentType, LostItem, Notice, RateCategory, WeddingDetails
+from .models import (
+    AdDeskPhone,
+    DocumentType,
+    LostItem,
+    Notice,
+    NoticeZone,
+    RateCategory,
+    WeddingDetails,
+)
 from .parsing import is_notices, notices_start, read_notices
 from .validators import validate_resident_id
 
@@ -43,6 +51,9 @@ class NoticePart(ImportPart):
         result.rate_cards = [
             RateCardCheck(line, card, prices, phones) for line, card in export.rate_cards
         ]
+
+    def write_recognised(self, page, export, result):
+        write_recognised_notices(page, export.notices, result)
 
     def report(self, export, result):
         lines = [f"公告 {len(result.notices)} 条:", *map(_notice_line, result.notices)]
@@ -145,45 +156,102 @@ def write_notices(issue, pages, parsed_notices, publish):
     order = Counter()
     written = []
     for index, parsed in enumerate(parsed_notices):
-        problems, notes = list(parsed.problems), []
-        items = _lost_items(parsed, types, issue.date, problems, notes)
         notice = old[index] if index < len(old) else Notice(issue=issue)
-        if notice.pk:
-            notice.items.all().delete()
-            WeddingDetails.objects.filter(notice=notice).delete()
         order[parsed.page] += 1
-        notice.kind = parsed.kind
-        notice.headline = parsed.headline
-        notice.announcer = parsed.announcer
-        notice.credit_code = parsed.credit_code
-        notice.page = pages[parsed.page]
-        notice.order = order[parsed.page]
-        notice.text = parsed.text
-        complete = items and not problems and all(item.document_type for item in items)
-        notice.fee = (
-            sum(item.document_type.category.price * item.quantity for item in items)
-            if complete
-            else None
+        written.append(
+            write_notice(
+                notice, parsed, pages[parsed.page], order[parsed.page], types, publish=publish
+            )
         )
+    for notice in old[len(parsed_notices) :]:
+        notice.delete()
+    return written
+
+
+def write_notice(notice, parsed, page, order, types, *, publish=False, reading=None):
+    """Store ``parsed`` (a notices.parsing.ParsedNotice) as ``notice``: its items, its couple.
+
+    ``types`` is a ``DocumentType.objects.resolver()``. ``reading`` (paper.ocr.drafts.Reading)
+    is how the notice was read off a scan: it is then a draft 待核对 with the reading's
+    confidence and unsure lines in its note, whatever its items say.
+    """
+    problems, notes = list(parsed.problems), []
+    items = _lost_items(parsed, types, notice.issue.date, problems, notes)
+    if notice.pk:
+        notice.items.all().delete()
+        WeddingDetails.objects.filter(notice=notice).delete()
+    notice.kind = parsed.kind
+    notice.headline = parsed.headline
+    notice.announcer = parsed.announcer
+    notice.credit_code = parsed.credit_code
+    notice.page = page
+    notice.order = order
+    notice.text = parsed.text
+    complete = items and not problems and all(item.document_type for item in items)
+    notice.fee = (
+        sum(item.document_type.category.price * item.quantity for item in items)
+        if complete
+        else None
+    )
+    if reading is None:
         notice.needs_review = bool(problems)
         notice.review_note = review_note(problems)
         notice.status = status_for(publish, notice.needs_review)
-        with at_line(parsed.line):
-            notice.save()
-            for item in items:
-                item.notice = notice
-                item.save()
-            if parsed.wedding:
-                WeddingDetails.objects.create(
-                    notice=notice,
-                    groom=parsed.wedding.groom,
-                    bride=parsed.wedding.bride,
-                    wedding_date=parsed.wedding.date,
-                    message=parsed.wedding.message,
-                )
-        written.append(WrittenNotice(parsed, notice, items, problems, notes))
-    for notice in old[len(parsed_notices) :]:
-        notice.delete()
+    else:
+        for name, value in reading.fields(problems, extra=notes).items():
+            setattr(notice, name, value)
+        # Text read off a scan may run on where no printed notice would: cut to the fields.
+        _fit(notice, ("headline", "announcer", "credit_code"))
+        for item in items:
+            _fit(item, ("holder", "document_name", "number", "issuer", "other_identifier"))
+    with at_line(parsed.line):
+        notice.save()
+        for item in items:
+            item.notice = notice
+            item.save()
+        if parsed.wedding:
+            WeddingDetails.objects.create(
+                notice=notice,
+                groom=parsed.wedding.groom,
+                bride=parsed.wedding.bride,
+                wedding_date=parsed.wedding.date,
+                message=parsed.wedding.message,
+            )
+    return WrittenNotice(parsed, notice, items, problems, notes)
+
+
+def _fit(obj, names):
+    for name in names:
+        limit = obj._meta.get_field(name).max_length
+        setattr(obj, name, getattr(obj, name)[:limit])
+
+
+def write_recognised_notices(page, parsed_notices, result):
+    """The notices read off ``page``'s scan, as drafts 待核对 on it (see paper.ocr.drafts).
+
+    Lost-certificate notices get their items as imported ones do. An earlier reading's notices
+    that nobody has touched are replaced; a notice already on the page (entered, reviewed or
+    published) that says the same is kept and not written again.
+    """
+    result.replaced += result.earlier_drafts(Notice.objects).delete()[1].get(Notice._meta.label, 0)
+    kept = result.kept(Notice.objects)
+    order = max((notice.order for notice in kept), default=0)
+    types = DocumentType.objects.resolver()
+    written = []
+    for index, parsed in enumerate(parsed_notices):
+        following = parsed_notices[index + 1].line if index + 1 < len(parsed_notices) else None
+        reading = result.notice_reading(parsed, following)
+        same = result.same(kept, reading, parsed.text, lambda notice: notice.text)
+        if same is not None:
+            result.record(same, reading, created=False)
+            continue
+        order += 1
+        done = write_notice(Notice(issue=page.issue), parsed, page, order, types, reading=reading)
+        NoticeZone.objects.bulk_create(
+            NoticeZone(notice=done.notice, **zone) for zone in reading.zones
+        )
+        result.record(done.notice, reading)
+        written.append(done)
     return written
 
 

@@ -52,7 +52,8 @@ def looks_like_wedding(text):
     return "新郎" in text and "新娘" in text
 
 
-NAME_END = rf"(?=\s|与新|和新|、|[{CLAUSE_PUNCTUATION}]|于公历|$)"
+# A name ends at the next name's label too: text read off a scan has no spaces between them.
+NAME_END = rf"(?=\s|与新|和新|新郎|新娘|、|[{CLAUSE_PUNCTUATION}]|于公历|$)"
 GROOM = re.compile(rf"新郎{COLON}?\s*(?!新娘)(?P<name>[^\s{CLAUSE_PUNCTUATION}]+?){NAME_END}")
 BRIDE = re.compile(rf"新娘{COLON}?\s*(?!新郎)(?P<name>[^\s{CLAUSE_PUNCTUATION}]+?){NAME_END}")
 GREGORIAN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

@@ -7,19 +7,30 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
-from django.db.models import Func, OuterRef, Subquery
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Func, OuterRef, Subquery
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from .history import describe_change
-from .models import Issue, Page, PageRedaction, PrintedItem, printed_item_models
+from .models import (
+    Issue,
+    Page,
+    PageRecognition,
+    PageRedaction,
+    PrintedItem,
+    RecognitionStatus,
+    printed_item_models,
+)
+from .ocr.recognition_admin import RecognitionAdminMixin
+from .ocr.review import KIND_LABELS, LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review, percent
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
 from .pagination import ArchivePaginator
@@ -139,13 +150,14 @@ class IssueDayFilter(admin.FieldListFilter):
             }
 
 
-def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=""):
+def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text="", guides=()):
     """The page image with its zones drawn, each a link to its article or notice in the admin.
 
     With ``editable_prefix`` (an inline formset's prefix) the zones of that formset are drawn by
     static/js/zone-editor.js, to be moved, resized and added with the mouse; ``leave_out``
     (an article or notice) is then left out of the zones drawn here. ``help_text`` replaces
-    the sentence that says what the editable boxes are.
+    the sentence that says what the editable boxes are. ``guides`` are boxes drawn dashed
+    beneath, for reference: where OCR found an item's text (x, y, width, height in fractions).
     """
     if page is None or not page.has_image:
         return "版面还没有图片:在“版面”中上传这一版的 PDF 或扫描图后,这里会显示版面图和热区。"
@@ -169,6 +181,7 @@ def page_zones_preview(page, *, editable_prefix=None, leave_out=None, help_text=
         "shown": shown,
         "editable_prefix": editable_prefix,
         "help_text": help_text,
+        "guides": guides,
     }
     return render_to_string("admin/page_zones.html", context)
 
@@ -330,7 +343,7 @@ class PrintedItemAdmin(WhereSeenAdmin):
     show_full_result_count = False
 
     class Media:
-        css = {"all": ["css/page-zones-admin.css"]}
+        css = {"all": ["css/page-zones-admin.css", "css/ocr-review-admin.css"]}
         # After the admin's jQuery (printed-item-form.js uses django.jQuery).
         js = ["admin/js/jquery.init.js", "js/zone-editor.js", "js/printed-item-form.js"]
 
@@ -361,12 +374,75 @@ class PrintedItemAdmin(WhereSeenAdmin):
             self.message_user(
                 request, f"{self.this_item}还是草稿,读者看不到;发布后才会公开。", messages.INFO
             )
+        if obj.is_recognised_text and obj.needs_review:
+            self.message_user(
+                request,
+                f"{self.this_item}是从扫描图识别的草稿,还标着“待核对”:"
+                "对照扫描图核对标红的行和热区,取消勾选“待核对”后才能发布。",
+                messages.WARNING,
+            )
 
     @admin.display(description="版面图上的热区")
     def zones_on_page(self, item):
         if not item.pk:
             return f"保存后可以在版面图上画出{self.this_item}的热区。"
-        return page_zones_preview(item.page, editable_prefix="zones", leave_out=item)
+        return page_zones_preview(
+            item.page, editable_prefix="zones", leave_out=item, guides=recognised_guides(item)
+        )
+
+    # What was read off a scan (OCR): its lines and their confidence on its form, with the
+    # crop of the scan, so that the editor knows what to check before clearing 待核对.
+
+    recognised_help = (
+        "{this}的文字是从扫描图识别出来的,可能有误:请对照下面的扫描图核对标题、正文和署名,"
+        "标红的行置信度低,标黄的字最可能认错;热区不对时在“版面位置”中拖动红框改正。"
+        "核对完后取消勾选“待核对”并保存,才能发布。"
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_recognised_text:
+            return fieldsets
+        # The review of an OCR draft comes first, after where it is printed; its 待核对 and its
+        # zones are open, whatever other items fold away.
+        fieldsets = [
+            (name, {**options, "classes": []}) if name in ("核对", "版面位置") else (name, options)
+            for name, options in fieldsets
+        ]
+        recognised = (
+            "识别文字核对",
+            {
+                "fields": ["recognition_confidence", "recognised_lines"],
+                "description": self.recognised_help.format(this=self.this_item),
+            },
+        )
+        return [fieldsets[0], recognised, *fieldsets[1:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_recognised_text:
+            return [*fields, "recognition_confidence", "recognised_lines"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.is_recognised_text and "needs_review" in form.base_fields:
+            form.base_fields["needs_review"].help_text = (
+                "识别稿在编辑核对之前标为待核对,读者看不到:对照扫描图核对文字和热区后,"
+                "取消勾选并保存,然后才能发布。"
+            )
+        return form
+
+    @admin.display(description="识别置信度", ordering="ocr_confidence")
+    def recognition_confidence(self, item):
+        if item.ocr_confidence is None:
+            return "—"
+        return percent(item.ocr_confidence)
+
+    @admin.display(description="识别出的文字")
+    def recognised_lines(self, item):
+        context = {**recognised_item_context(item), "this_item": self.this_item}
+        return render_to_string("admin/ocr_item_lines.html", context)
 
     @admin.display(description="版号", ordering="page__code")
     def page_code(self, item):
@@ -508,10 +584,261 @@ class IssueAdmin(WhereSeenAdmin):
         return issue.page_count
 
 
+# The OCR review: a page's recognition drawn over its scan (PageAdmin's 文字识别), and an OCR
+# draft's own lines on its form (PrintedItemAdmin). paper.ocr.review reads the data.
+
+
+def recognition_of(page):
+    """The page's PageRecognition, or None (cached on the page either way)."""
+    if page is None or page.pk is None:
+        return None
+    try:
+        return page.recognition
+    except PageRecognition.DoesNotExist:
+        return None
+
+
+def has_recognition(page):
+    """Whether the page has a PageRecognition, from PageAdmin's annotation where it is there
+    (no need to load the reading's data, which is large)."""
+    if hasattr(page, "recognition_status"):
+        return page.recognition_status is not None
+    return recognition_of(page) is not None
+
+
+def review_of(recognition):
+    """paper.ocr.review's reading of a finished recognition, once per instance, or None."""
+    if recognition is None or recognition.status != RecognitionStatus.DONE:
+        return None
+    if not hasattr(recognition, "_review"):
+        recognition._review = page_review(recognition.data)
+    return recognition._review
+
+
+def recognised_items(page, review):
+    """The drafts the blocks became, by (model label, pk): those still on ``page``.
+
+    One query per kind of item the blocks name.
+    """
+    wanted = {}
+    for block in review.blocks:
+        if block.item:
+            wanted.setdefault(block.item[0], set()).add(block.item[1])
+    found = {}
+    for model in printed_item_models():
+        label = model._meta.label_lower
+        if label in wanted:
+            for item in model._default_manager.filter(page=page, pk__in=wanted[label]):
+                found[(label, item.pk)] = item
+    return found
+
+
+def admin_change_url(item):
+    meta = item._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+
+
+def recognition_state(page, recognition):
+    """What an editor is told of a page's recognition: a sentence, and whether it is an error."""
+    if recognition is None:
+        if not page.file:
+            return "这一版还没有版面文件;上传扫描图后可以做文字识别。", False
+        return "这一版还没有做文字识别。", False
+    status = recognition.get_status_display()
+    if recognition.status == RecognitionStatus.FAILED:
+        reason = recognition.message or "没有说明原因。"
+        return f"识别失败(尝试 {recognition.attempts} 次):{reason}", True
+    if recognition.status != RecognitionStatus.DONE:
+        return f"{status}:识别完成后可以在这里核对。", False
+    if not recognition.is_current:
+        return (
+            "识别结果对应的是此前的版面文件,和现在的文件不是同一个:框的位置可能对不上,"
+            "请重新识别这一版。",
+            True,
+        )
+    return "", False
+
+
+def recognition_context(page, recognition):
+    """What the page's 文字识别核对 view shows (templates/admin/paper/page/recognition.html)."""
+    state, is_error = recognition_state(page, recognition)
+    review = review_of(recognition)
+    blocks, drafts = [], []
+    if review:
+        items = recognised_items(page, review)
+        for block in review.blocks:
+            item = items.get(block.item) if block.item else None
+            if item is not None:
+                meta = item._meta
+                title = f"{block.number} {block.kind_label}:{meta.verbose_name}“{item}”"
+            elif block.item:
+                title = f"{block.number} {block.kind_label}:识别出的草稿已删除"
+            else:
+                title = f"{block.number} {block.kind_label}:没有生成文章或公告"
+            if block.low_lines:
+                title += f"(置信度低的行 {block.low_lines} 行)"
+            blocks.append(
+                {
+                    "block": block,
+                    "item": item,
+                    "url": admin_change_url(item) if item is not None else "",
+                    "title": title,
+                    # The label over the block's top left corner, clear of its text; inside
+                    # it at the top of the page.
+                    "label_x": round(block.box[0], 1),
+                    "label_y": round(
+                        block.box[1] - review.label_size * 0.25
+                        if block.box[1] > review.label_size
+                        else block.box[1] + review.label_size,
+                        1,
+                    ),
+                }
+            )
+        drafts = list(dict.fromkeys(entry["item"] for entry in blocks if entry["item"]))
+    return {
+        "page": page,
+        "recognition": recognition,
+        "state": state,
+        "state_is_error": is_error,
+        "review": review,
+        "blocks": blocks,
+        "drafts": drafts,
+        "drafts_to_review": sum(1 for item in drafts if item.needs_review),
+        "kinds": [
+            (kind, label)
+            for kind, label in KIND_LABELS.items()
+            if review and any(block.kind == kind for block in review.blocks)
+        ],
+        "confidence": percent(recognition.confidence)
+        if recognition and recognition.confidence is not None
+        else "",
+        "low_line_threshold": percent(LOW_LINE_CONFIDENCE),
+        "low_char_threshold": percent(LOW_CHAR_CONFIDENCE),
+    }
+
+
+def recognised_item_context(item):
+    """An OCR draft's own recognised lines, and the crop of the scan they were read from."""
+    page = item.page
+    recognition = recognition_of(page)
+    review = review_of(recognition)
+    label = item._meta.label_lower
+    lines = review.lines_of(label, item.pk) if review else []
+    crop = None
+    if review and page.has_image:
+        # The item's zones as they are now (the editor may have moved them), else its blocks.
+        boxes = [
+            (
+                float(zone.left) * review.width,
+                float(zone.top) * review.height,
+                float(zone.left + zone.width) * review.width,
+                float(zone.top + zone.height) * review.height,
+            )
+            for zone in item.zones.all()
+        ] or review.boxes_of(label, item.pk)
+        if boxes:
+            margin = review.width * 0.01
+            left = max(min(box[0] for box in boxes) - margin, 0)
+            top = max(min(box[1] for box in boxes) - margin, 0)
+            right = min(max(box[2] for box in boxes) + margin, review.width)
+            bottom = min(max(box[3] for box in boxes) + margin, review.height)
+            crop = {
+                "viewbox": f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}",
+                "width": round(right - left),
+                "height": round(bottom - top),
+            }
+    state, is_error = recognition_state(page, recognition)
+    return {
+        "item": item,
+        "page": page,
+        "review": review,
+        "lines": lines,
+        "low_count": sum(1 for line in lines if line.low),
+        "crop": crop,
+        "state": state,
+        "state_is_error": is_error,
+        "review_url": reverse("admin:paper_page_recognition", args=[page.pk])
+        if recognition is not None
+        else "",
+        "low_line_threshold": percent(LOW_LINE_CONFIDENCE),
+        "low_char_threshold": percent(LOW_CHAR_CONFIDENCE),
+    }
+
+
+def recognised_guides(item):
+    """Where OCR found an OCR draft's text, as fractions of the page (x, y, width, height):
+    the zone editor draws them dashed, for the editor to set the zones by."""
+    if not item.is_recognised_text:
+        return []
+    review = review_of(recognition_of(item.page))
+    if review is None:
+        return []
+    return [
+        {
+            "x": round(left / review.width, 4),
+            "y": round(top / review.height, 4),
+            "width": round((right - left) / review.width, 4),
+            "height": round((bottom - top) / review.height, 4),
+        }
+        for left, top, right, bottom in review.boxes_of(item._meta.label_lower, item.pk)
+    ]
+
+
+class RecognitionFilter(admin.SimpleListFilter):
+    """识别状态: the scans still to be read, how the reading went, and the pages whose OCR
+    drafts wait for an editor."""
+
+    title = "识别状态"
+    parameter_name = "recognition"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "扫描图未识别"),
+            *RecognitionStatus.choices,
+            ("review", "识别稿待核对"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.exclude(file="").filter(has_text_layer=False, recognition=None)
+        if value in RecognitionStatus.values:
+            return queryset.filter(recognition__status=value)
+        if value == "review":
+            return queryset.with_recognised_drafts_to_review()
+        return queryset
+
+
+class RecognisedTextFilter(admin.SimpleListFilter):
+    """来自识别文本: what was read off a scan by OCR (``ocr_confidence`` set), or not."""
+
+    title = "来自识别文本"
+    parameter_name = "recognised"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "是(识别稿)"), ("no", "否")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(ocr_confidence__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(ocr_confidence=None)
+        return queryset
+
+
+class PageRedactionForm(forms.ModelForm):
+    def save(self, commit=True):
+        if self.has_changed():
+            self.instance.found_by_ocr = False  # moved by an editor: a new reading keeps it
+        return super().save(commit)
+
+
 class PageRedactionInline(admin.TabularInline):
     model = PageRedaction
+    form = PageRedactionForm
     extra = 0
-    fields = ["left", "top", "width", "height"]
+    fields = ["left", "top", "width", "height", "found_by_ocr"]
+    readonly_fields = ["found_by_ocr"]
 
 
 class PageAdminForm(EditConflictForm):
@@ -549,13 +876,22 @@ class PageAdminForm(EditConflictForm):
 
 
 @admin.register(Page)
-class PageAdmin(WhereSeenAdmin):
+class PageAdmin(RecognitionAdminMixin, WhereSeenAdmin):
     this_item = "这一版"
     form = PageAdminForm
-    list_display = ["code", "name", "issue", "order", "has_image", "redaction_flag"]
+    list_display = [
+        "code",
+        "name",
+        "issue",
+        "order",
+        "has_image",
+        "redaction_flag",
+        "recognition_review_link",
+    ]
     list_select_related = ["issue"]
     list_filter = [
         "needs_redaction",
+        RecognitionFilter,
         "issue__is_published",
         ("issue__date", IssueDayFilter),
         ("issue__date", DateRangeFilter),
@@ -564,7 +900,14 @@ class PageAdmin(WhereSeenAdmin):
     show_full_result_count = False
     autocomplete_fields = ["issue"]
     ordering = ["-issue__date", "order"]
-    readonly_fields = ["stored_file", "public_file_link", "redaction_checked", "zones_on_page"]
+    readonly_fields = [
+        "stored_file",
+        "public_file_link",
+        "redaction_checked",
+        "zones_on_page",
+        "recognition_summary",
+        "recognition_actions",
+    ]
     fieldsets = [
         (None, {"fields": ["issue", ("code", "name", "order")]}),
         (
@@ -574,10 +917,10 @@ class PageAdmin(WhereSeenAdmin):
         ("遮盖身份证号", {"fields": ["needs_redaction", "redaction_checked"]}),
     ]
     inlines = [PageRedactionInline]
-    actions = ["find_page_zones"]
+    actions = ["find_page_zones", "recognise_text"]
 
     class Media:
-        css = {"all": ["css/page-zones-admin.css"]}
+        css = {"all": ["css/page-zones-admin.css", "css/ocr-review-admin.css"]}
         js = ["js/zone-editor.js"]
 
     def message_where_seen(self, request, page):
@@ -589,8 +932,14 @@ class PageAdmin(WhereSeenAdmin):
 
     def get_queryset(self, request):
         # Pages are listed with their issue's date, here and in the autocomplete of a printed
-        # item's page (str(page) shows the date when the issue is loaded).
-        return super().get_queryset(request).select_related("issue")
+        # item's page (str(page) shows the date when the issue is loaded); with the status of
+        # their recognition, not its data, which is large.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("issue")
+            .annotate(recognition_status=F("recognition__status"))
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -606,8 +955,68 @@ class PageAdmin(WhereSeenAdmin):
         extra_context = {
             **(extra_context or {}),
             "printed_item_links": printed_item_add_links(page, request.user) if page else [],
+            **self.recognition_links(page),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # The OCR review (文字识别): a fieldset on the form, a view of its own, a list column.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # Folded where there is nothing to read: no file, or a PDF with its text layer.
+        readable = obj.file and not obj.has_text_layer
+        classes = [] if has_recognition(obj) or readable else ["collapse"]
+        fields = ["recognition_summary", "recognition_actions"]
+        return [*fieldsets, ("文字识别", {"fields": fields, "classes": classes})]
+
+    def get_urls(self):
+        review = path(
+            "<path:object_id>/recognition/",
+            self.admin_site.admin_view(self.recognition_view),
+            name="paper_page_recognition",
+        )
+        return [review, *super().get_urls()]
+
+    def recognition_links(self, page):
+        if page is None or not has_recognition(page):
+            return {}
+        return {"recognition_url": reverse("admin:paper_page_recognition", args=[page.pk])}
+
+    def recognition_view(self, request, object_id):
+        """文字识别核对: the scan with the recognised blocks over it, and the lines read."""
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, page):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **recognition_context(page, recognition_of(page)),
+            "opts": self.opts,
+            "title": f"文字识别核对:{page}",
+            "change_url": reverse("admin:paper_page_change", args=[page.pk]),
+        }
+        return TemplateResponse(request, "admin/paper/page/recognition.html", context)
+
+    @admin.display(description="文字识别")
+    def recognition_summary(self, page):
+        return render_to_string(
+            "admin/paper/page/recognition_summary.html",
+            {**recognition_context(page, recognition_of(page)), **self.recognition_links(page)},
+        )
+
+    @admin.display(description="文字识别", ordering="recognition__status")
+    def recognition_review_link(self, page):
+        status = page.recognition_status
+        if status is None:
+            return "—"
+        label = RecognitionStatus(status).label
+        if status != RecognitionStatus.DONE:
+            return label
+        url = reverse("admin:paper_page_recognition", args=[page.pk])
+        return format_html('<a href="{}">{},核对</a>', url, label)
 
     def save_model(self, request, obj, form, change):
         if "needs_redaction" in form.changed_data and not obj.needs_redaction:

@@ -51,11 +51,15 @@ def purge_on_commit(**kwargs):
 
 
 def connect(app_labels):
-    """Purge on every save and delete of the models of ``app_labels``."""
+    """Purge on every save and delete of the models of ``app_labels``.
+
+    A model that no public page shows says so with ``purges_page_cache = False`` (a reader's
+    suggestion: thousands of them must not empty the cache for everyone).
+    """
     from django.apps import apps
 
     for model in apps.get_models():
-        if model._meta.app_label in app_labels:
+        if model._meta.app_label in app_labels and getattr(model, "purges_page_cache", True):
             post_save.connect(purge_on_commit, sender=model, dispatch_uid=f"purge-save-{model}")
             post_delete.connect(purge_on_commit, sender=model, dispatch_uid=f"purge-delete-{model}")
 

@@ -30,6 +30,18 @@ def page_data(page, request):
     }
 
 
+def recognition_data(item):
+    """Whether an item's text was read off a scan by OCR, and how sure the reading was.
+
+    ``{"recognised_text": true, "ocr_confidence": 0.93}``; ``false`` and ``null`` for text that
+    was typeset, not recognised.
+    """
+    return {
+        "recognised_text": item.is_recognised_text,
+        "ocr_confidence": round(item.ocr_confidence, 3) if item.is_recognised_text else None,
+    }
+
+
 def paginated_data(request, page_obj, item_data):
     """A page of a filtered list: counts, links to the neighbouring pages, the items."""
 

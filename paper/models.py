@@ -194,6 +194,16 @@ class PageQuerySet(models.QuerySet):
         """Pages whose file has no text layer to find ID numbers by, unchecked by an editor."""
         return self.exclude(file="").filter(has_text_layer=False, redaction_checked=None)
 
+    def with_recognised_drafts_to_review(self):
+        """Pages on which an article or notice read off the scan (OCR) waits for an editor."""
+        condition = models.Q(pk__in=[])
+        for model in printed_item_models():
+            drafts = model._default_manager.filter(
+                page=models.OuterRef("pk"), needs_review=True, ocr_confidence__isnull=False
+            )
+            condition |= models.Exists(drafts)
+        return self.filter(condition)
+
 
 class Page(models.Model):
     """A page (版面) of an issue."""
@@ -308,13 +318,17 @@ class Page(models.Model):
         )
 
     def update_redaction_flag(self):
-        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers,
+        """Set 待核对 by the rule: a file without a text layer on a page that carries ID numbers
+        (a notice is printed on it, or its OCR text holds one: the OCR may have missed others),
         until an editor has checked it. (Saving is the caller's business.)"""
         self.needs_redaction = bool(
             self.file
             and self.has_text_layer is False
             and self.redaction_checked is None
-            and self.carries_resident_ids()
+            and (
+                self.carries_resident_ids()
+                or (self.pk and self.redactions.filter(found_by_ocr=True).exists())
+            )
         )
 
     @property
@@ -588,11 +602,19 @@ class Zone(models.Model):
 
 
 class PageRedaction(Zone):
-    """A box an editor drew on a page to cover (涂黑) what the text layer cannot show:
-    ID numbers on a scan. It is filled in black on the images and the public PDF."""
+    """A box to cover (涂黑) what the text layer cannot show: ID numbers on a scan, drawn by an
+    editor or found in the page's OCR text. It is filled in black on the images and the public
+    PDF. A new reading replaces the boxes the last one made and leaves the editors' alone."""
 
     page = models.ForeignKey(
         Page, on_delete=models.CASCADE, related_name="redactions", verbose_name="版面"
+    )
+    found_by_ocr = models.BooleanField(
+        "识别时添加",
+        default=False,
+        editable=False,
+        help_text="文字识别在这里读到了身份证号(或像身份证号的一串数字)而自动添加;"
+        "编辑改动过的框算作编辑画的,重新识别时不会被替换。",
     )
 
     class Meta(Zone.Meta):

@@ -195,7 +195,8 @@ def open_pdf(data):
         raise PageFileError("PDF 文件已损坏,无法打开。") from error
 
 
-def draw_pdf(data):
+def draw_pdf(data, width=READING_WIDTH, max_dpi=None):
+    """The PDF's one page drawn ``width`` pixels wide (no finer than ``max_dpi``), in RGB."""
     with pdfium_lock:
         pdf = open_pdf(data)
         try:
@@ -204,9 +205,11 @@ def draw_pdf(data):
                     f"这份 PDF 有 {len(pdf)} 页;一个版面只能附一页的 PDF,请先拆分。"
                 )
             page = pdf[0]
-            width, height = page.get_size()
-            check_proportions(width, height)
-            bitmap = page.render(scale=READING_WIDTH / width, may_draw_forms=False)
+            page_width, page_height = page.get_size()
+            check_proportions(page_width, page_height)
+            if max_dpi:
+                width = min(width, round(page_width * max_dpi / 72))
+            bitmap = page.render(scale=width / page_width, may_draw_forms=False)
             # The bitmap's memory goes with the document: copy it out before closing.
             return bitmap.to_pil().convert("RGB")
         finally:

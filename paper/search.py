@@ -29,6 +29,7 @@ import time
 
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 
 from .fields import quote_lexeme
 from .text import (
@@ -36,6 +37,7 @@ from .text import (
     find_resident_ids,
     mask_resident_ids,
     normalize_text,
+    normalize_with_origins,
     resident_id_digest,
     resident_id_digests,
 )
@@ -388,18 +390,27 @@ def local_settings(**settings):
 
     SET LOCAL alone would last to the end of an enclosing transaction (a savepoint's release
     keeps it): every later query would be planned without sorts, or cut off after a count's
-    40 ms. The earlier values are put back on leaving (and by the rollback, on an error).
+    40 ms. Inside one, the earlier values are put back on leaving (and by the rollback, on an
+    error); otherwise the block's own commit ends them. One statement sets them all: a search
+    enters such a block for each source, and each round trip costs.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        earlier = {}
-        for name, value in settings.items():
-            cursor.execute(
-                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
-            )
-            earlier[name] = cursor.fetchone()[0]
+    if not settings:
         yield
-        for name, value in earlier.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        return
+    nested = connection.in_atomic_block
+    names = list(settings)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["current_setting(%s), set_config(%s, %s, true)"] * len(names)),
+            [value for name in names for value in (name, name, settings[name])],
+        )
+        earlier = cursor.fetchone()[::2]
+        yield
+        if nested:
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [value for pair in zip(names, earlier, strict=True) for value in pair],
+            )
 
 
 def _candidates_fewer_than(term, stats, model, cap=PROBE_CAP):
@@ -473,19 +484,9 @@ def _unindexed_order(queryset, date_field):
     )
 
 
-def _normal_with_origins(text):
-    """The normalised text, and for each of its characters the index of the original one."""
-    pieces, origins = [], []
-    for index, char in enumerate(text):
-        normal = normalize_text(char)
-        pieces.append(normal)
-        origins.extend([index] * len(normal))
-    return "".join(pieces), origins
-
-
 def matched_spans(text, query):
     """Where the query's terms occur in ``text``, as sorted, merged (start, end) pairs."""
-    normal, origins = _normal_with_origins(text)
+    normal, origins = normalize_with_origins(text)
     spans = []
     for term in query.terms:
         start = normal.find(term.text)
@@ -532,6 +533,22 @@ def snippet(text, query, width=90):
     if end < len(text):
         parts.append(("…", False))
     return parts
+
+
+def marked_snippet(text, query, width=90):
+    """The snippet as HTML for a results page: the matches in <mark>, everything escaped.
+
+    Made here rather than looped over in the template: a page shows twenty, and the template
+    language costs more per part than the snippet itself.
+    """
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", part) if is_match else part,)
+            for part, is_match in snippet(text, query, width)
+        ),
+    )
 
 
 RELEVANCE_POOL = 200

@@ -308,7 +308,12 @@ else:
 # every worker and server shares one count. While Redis cannot be reached such lookups answer
 # 503 and nothing else is affected. DJANGO_REDIS_URL empty (debug only) counts in each
 # process's memory instead, for a laptop without Redis.
+# A form sent without its token (cookies blocked, a page elsewhere) gets the site's own 403.
+CSRF_FAILURE_VIEW = "paper.views.csrf_failure"
 RESIDENT_ID_LOOKUPS_PER_MINUTE = 20
+# Readers' corrections of recognised (OCR) text, per address: enough for a reader going through
+# a page, too few to flood the editors' queue (articles.views.article_suggest).
+TEXT_SUGGESTIONS_PER_HOUR = 10
 if REDIS_URL:
     CACHES["limits"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -344,3 +349,28 @@ LOGGING = {
 PAPER_NAME = os.environ.get("PAPER_NAME", "烟台日报")
 # The paper's name in ASCII, for file names where a Chinese one cannot go (downloads).
 PAPER_SLUG = os.environ.get("PAPER_SLUG", "yantai-ribao")
+
+# OCR of scanned pages (paper.ocr). `manage.py ocr_pages` reads the pages in its own process,
+# or, with OCR_BROKER_URL (redis://… or amqp://…), sends each page to Celery workers as a task
+# (paper.ocr.tasks; start them with `celery -A paper worker`). A page is claimed by one run
+# at a time; a claim older than OCR_LEASE_SECONDS is taken to be of a run that died.
+OCR_BROKER_URL = os.environ.get("OCR_BROKER_URL", "")
+# Where the tasks' results go (redis://…): only for those who follow tasks one by one; the
+# batch command follows the pages' progress in the database.
+OCR_RESULT_BACKEND = os.environ.get("OCR_RESULT_BACKEND", "")
+OCR_QUEUE = os.environ.get("OCR_QUEUE", "ocr")
+OCR_LEASE_SECONDS = int(os.environ.get("OCR_LEASE_SECONDS") or "900")
+# Celery (paper/celery.py reads the CELERY_ settings). A task is acknowledged when it is done,
+# not when it is taken, and one whose worker died goes back to the queue: a page is never lost,
+# and the claim keeps it from being read twice. Each worker process takes one page at a time.
+CELERY_BROKER_URL = OCR_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = OCR_RESULT_BACKEND or None
+CELERY_TASK_IGNORE_RESULT = not OCR_RESULT_BACKEND
+CELERY_TASK_DEFAULT_QUEUE = OCR_QUEUE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis gives an unacknowledged task to another worker after this long: longer than any page.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CELERY_TIMEZONE = TIME_ZONE

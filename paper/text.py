@@ -21,6 +21,12 @@ _to_simplified = opencc.OpenCC("t2s")
 class _NormalForms(dict):
     """Code point → its normal form, computed the first time a character is seen."""
 
+    def __init__(self):
+        super().__init__()
+        # The characters seen whose normal form is not one character (㎡ → m2): only a text
+        # holding one of them is shifted against its normal form.
+        self.uneven = set()
+
     def __missing__(self, code_point):
         char = chr(code_point)
         if unicodedata.category(char)[0] == "C":  # control and format characters
@@ -28,6 +34,8 @@ class _NormalForms(dict):
         else:
             normal = _to_simplified.convert(unicodedata.normalize("NFKC", char).casefold())
         self[code_point] = normal
+        if len(normal) != 1:
+            self.uneven.add(char)
         return normal
 
 
@@ -37,6 +45,20 @@ _NORMAL_FORMS = _NormalForms()
 def normalize_text(value):
     """Full-width to half-width (NFKC), case folded, Traditional characters to Simplified."""
     return (value or "").translate(_NORMAL_FORMS)
+
+
+def normalize_with_origins(text):
+    """The normalised text, and for each of its characters the index of the original one."""
+    normal = normalize_text(text)
+    if _NORMAL_FORMS.uneven.isdisjoint(text):
+        # Every character has a one-character normal form (nearly every text): no shift.
+        return normal, range(len(text))
+    pieces, origins = [], []
+    for index, char in enumerate(text):
+        piece = _NORMAL_FORMS[ord(char)]
+        pieces.append(piece)
+        origins.extend([index] * len(piece))
+    return "".join(pieces), origins
 
 
 def normalize_number(value):

@@ -16,7 +16,7 @@ from notices.models import Notice, prefetch_titles
 from . import context_processors
 from .forms import DateJumpForm, SearchForm
 from .models import Issue, Page
-from .search import SearchQuery, search_sources, snippet
+from .search import SearchQuery, marked_snippet, search_sources
 from .text import chinese_date, mask_resident_ids, meta_description
 
 
@@ -26,12 +26,14 @@ def pages_with_contents(issue):
     With what the page cards show of them (includes/headline_list.html, notice_list.html): an
     issue's hundred articles without their bodies, the notices with what their title lines read.
     """
-    articles = Article.objects.published().only("page", "order", "kicker", "headline", "source")
+    articles = Article.objects.published().only(
+        "page", "order", "kicker", "headline", "source", "ocr_confidence"
+    )
     notices = (
         Notice.objects.published()
         .with_titles()
         .only(
-            *("page", "order", "kind", "text", "headline", "announcer"),
+            *("page", "order", "kind", "text", "headline", "announcer", "ocr_confidence"),
             *("wedding__notice", "wedding__groom", "wedding__bride"),
         )
     )
@@ -186,7 +188,7 @@ def search(request):
                     "kind": kind,
                     "document": document,
                     "title": document.list_title(),
-                    "snippet": snippet(text, query),
+                    "snippet": marked_snippet(text, query),
                 }
             )
         context.update(
@@ -257,6 +259,16 @@ def service_unavailable(request, timed_out=False):
     response = error_page("503.html", status=503, timed_out=timed_out)
     response["Retry-After"] = "30"
     return response
+
+
+@never_cache
+def csrf_failure(request, reason=""):
+    """403 for a form sent without its CSRF token (settings: CSRF_FAILURE_VIEW), in the site's look.
+
+    A reader meets it when cookies are blocked or a form was sent from elsewhere; what they
+    typed was not saved, and opening the form again gives them a token that works.
+    """
+    return error_page("403_csrf.html", status=403)
 
 
 @never_cache

@@ -175,3 +175,113 @@ def make_scan(width=1400, height=2000, format="PNG", **options):
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
     return buffer.getvalue()
+
+
+CJK_FONTS = {
+    False: "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    True: "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+}
+
+
+def make_printed_scan(lines, size=(1400, 2000), confidence=0.97):
+    """A scan with Chinese text printed where asked, and what an OCR engine would read off it.
+
+    ``lines`` are (left, top, font size, text, bold) in pixels. Returns the PNG's bytes and the
+    lines as ``PageRecognition.data["lines"]`` holds them (paper.ocr.lines.Line.to_json): each
+    line's box and its characters' boxes measured from the font, every confidence
+    ``confidence``.
+    """
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    read = []
+    for left, top, font_size, text, bold in lines:
+        font = ImageFont.truetype(CJK_FONTS[bold], font_size, index=2)  # index 2: SC
+        draw.text((left, top), text, font=font, fill=20)
+        box = draw.textbbox((left, top), text, font=font)
+        chars = []
+        for n, char in enumerate(text):
+            start = left + draw.textlength(text[:n], font=font)
+            end = left + draw.textlength(text[: n + 1], font=font)
+            chars.append([char, [round(start, 1), box[1], round(end, 1), box[3]], confidence])
+        read.append(
+            {
+                "text": text,
+                "box": [float(value) for value in box],
+                "confidence": confidence,
+                "chars": chars,
+                "vertical": False,
+            }
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue(), read
+
+
+# A short page as printed: a headline, an article and a lost-certificate notice, in the
+# positions of a small scan (800 × 1100 px): (left, top, size in px, text, bold).
+PRINTED_PAGE = [
+    (60, 60, 44, "烟台港举行安全生产会议", True),
+    (60, 150, 24, "本报讯 10月18日,烟台港集团召开安全", False),
+    (60, 190, 24, "生产工作会议,总结前三季度的工作。", False),
+    (60, 230, 24, "会议要求各单位落实安全责任。", False),
+    (60, 330, 30, "遗失声明", True),
+    (60, 385, 24, "张三遗失居民身份证,号码", False),
+    (60, 425, 24, "370602199001011239,声明作废。", False),
+]
+
+
+def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0, **options):
+    """A scan of printed text: ``lines`` of (left, top, size, text, bold) in black on white,
+    in Noto CJK (Debian's fonts-noto-cjk); ``rotate`` turns the page anticlockwise (90: on
+    its side)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = "/usr/share/fonts/opentype/noto/NotoSansCJK-{}.ttc"
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for left, top, font_size, text, bold in lines:
+        font = ImageFont.truetype(fonts.format("Bold" if bold else "Regular"), font_size, index=2)
+        draw.text((left, top), text, font=font, fill="black")
+    if rotate:
+        image = image.rotate(rotate, expand=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def text_box(line, first, count, size=(800, 1100)):
+    """Where ``count`` characters of ``line`` (a PRINTED_PAGE row) from ``first`` are printed,
+    in shares of the page, measured with the font; shrunk a little to lie inside them."""
+    from PIL import ImageFont
+
+    left, top, font_size, text, bold = line
+    weight = "Bold" if bold else "Regular"
+    font = ImageFont.truetype(
+        f"/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc", font_size, index=2
+    )
+    start = left + font.getlength(text[:first])
+    end = left + font.getlength(text[: first + count])
+    _, ink_top, _, ink_bottom = font.getbbox(text, anchor="la")
+    width, height = size
+    return (
+        (start + 2) / width,
+        (top + ink_top + 2) / height,
+        (end - 2) / width,
+        (top + ink_bottom - 2) / height,
+    )
+
+
+def make_scanned_page(data=None, issue=None, **overrides):
+    """A page with a scan attached (rendered and stored as the admin does)."""
+    from paper.page_files import attach_page_file
+
+    page = make_page(issue, **overrides)
+    attach_page_file(page, data if data is not None else make_text_scan())
+    page.refresh_from_db()
+    return page

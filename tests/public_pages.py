@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
+from articles import views as article_views
 from articles.models import Article
 from notices.models import Notice
 from paper import views
@@ -41,9 +42,11 @@ NOT_HTML = {
 # Error pages readers can meet, each rendered by its view from a request for /.
 ERROR_PAGES = {
     "server-error": views.server_error,
+    "csrf-failure": views.csrf_failure,
     "service-unavailable": views.service_unavailable,
     "query-timed-out": partial(views.service_unavailable, timed_out=True),
     "lookups-limited": partial(views.resident_id_lookups_limited, limit=10, retry_after=60),
+    "suggestions-limited": partial(article_views.too_many_suggestions, limit=10, retry_after=600),
 }
 
 
@@ -62,6 +65,13 @@ def load_public_pages():
     corrected.correction_note = "补全文字"
     corrected.save()
     article = Article.objects.filter(page__code="A01").order_by("order", "id").first()
+    # Text read off a scan (OCR), which says so, and which readers may correct.
+    recognised = Article.objects.filter(page__code="A02").order_by("order", "id").first()
+    recognised.ocr_confidence = 0.93
+    recognised.save()
+    recognised_notice = Notice.objects.exclude(pk__in=[receipt.pk, corrected.pk]).first()
+    recognised_notice.ocr_confidence = 0.88
+    recognised_notice.save()
     return {
         "home": "/",
         "issue-calendar": "/issues/",
@@ -70,11 +80,16 @@ def load_public_pages():
         "page-with-image": "/issues/2024-10-22/A01/",
         "page-of-notices": "/issues/2024-10-22/A03/",
         "article": article.get_absolute_url(),
+        "article-recognised": recognised.get_absolute_url(),
+        "article-suggest": f"{recognised.get_absolute_url()}suggest/",
+        "article-suggest-sent": f"{recognised.get_absolute_url()}suggest/?sent=1",
         "article-list": "/articles/",
         "article-list-filtered": "/articles/?page_name=要闻&q=产业工人",
         "notice": receipt.get_absolute_url(),
         "notice-wedding": wedding.get_absolute_url(),
         "notice-corrected": corrected.get_absolute_url(),
+        "notice-recognised": recognised_notice.get_absolute_url(),
+        "notice-proof-recognised": recognised_notice.get_proof_url(),
         "notice-proof": receipt.get_proof_url(),
         "notice-list": "/notices/",
         "notice-list-by-holder": "/notices/?holder=毕丽静",

@@ -226,6 +226,7 @@ def ids(archive):
     [
         "/articles/{}/",
         "/articles/{}.json",
+        "/articles/{}/suggest/",
         "/notices/{}/",
         "/notices/{}.json",
         "/notices/{}/proof/",

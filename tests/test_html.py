@@ -18,10 +18,15 @@ pytestmark = pytest.mark.django_db
 
 def test_every_public_page_type_is_valid_html(client, render_once, tmp_path):
     documents = {}
-    for name, path in load_public_pages().items():
+    paths = load_public_pages()
+    for name, path in paths.items():
         response = client.get(path)
         assert response.status_code == (404 if name == "not-found" else 200), name
         documents[name] = response.content
+    # The correction form sent back with its errors (a page no GET leads to).
+    refused = client.post(paths["article-suggest"], {"headline": "", "body": "", "note": ""})
+    assert refused.status_code == 400
+    documents["article-suggest-refused"] = refused.content
     for name in ERROR_PAGES:
         documents[name] = render_error_page(name).content
     findings = check_documents(documents, tmp_path)

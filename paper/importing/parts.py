@@ -47,6 +47,16 @@ class ImportPart:
         """
         raise NotImplementedError
 
+    def write_recognised(self, page, export, result):
+        """Store what was read off ``page``'s scan as drafts on that page (paper.ocr.drafts).
+
+        ``export`` is what the parts read from the page's layout; ``result`` is a
+        paper.ocr.drafts.RecognisedPage, which says where each item stands on the scan, how
+        sure the reading is and what an earlier reading wrote. Replace only that (never what
+        an editor entered, reviewed or published), flag everything for review, and hand each
+        item to ``result.record()``. Runs inside the page's one transaction.
+        """
+
     def report(self, export, result):
         """What was created: lines for the report, under a heading of their own."""
         return []

@@ -18,6 +18,10 @@ Chinese broadsheet is set:
 - vertical text is read in a frame turned a quarter turn, where its columns (read right to
   left) become lines read top to bottom, so the same rules apply.
 
+An engine may read a row of neighbouring columns as one line; ``split_at_gutters`` cuts such
+lines where their characters' boxes show the gutter. It is for whoever holds the recognition
+(the engine) to call first: the layout's line indices are into the recognition it is given.
+
 Which pieces are notices is not decided here: each piece becomes a paper.importing Section, and
 the registered import parts claim theirs (the notices part claims 遗失声明 and the like), as they
 do for a day's export. Only what the article part keeps is an article of the layout.
@@ -25,12 +29,12 @@ do for a day's export. Only what the article part keeps is an article of the lay
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from paper.importing.parsing import NUMBERED_SECTION, Heading, Paragraph, Section
 from paper.importing.parts import part_for, registered_parts
 
-from .lines import Box
+from .lines import Box, Line
 
 # Lines an editor must check: a line's mean confidence below this, or any character below this.
 LOW_LINE_CONFIDENCE = 0.8
@@ -39,28 +43,50 @@ LOW_CHAR_CONFIDENCE = 0.5
 # Sizes, as multiples of the page's body text height (its median line height).
 DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subheadline, heading)
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
-HEADLINE_TIER = 0.88  # the lines of a head within this share of its tallest are the headline
+KICKER_RATIO = 1.1  # a line right above a head this much larger than the body is its kicker
+HEADLINE_TIER = 0.8  # the lines of a head within this share of its largest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
+TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
 ALIGN = 1.0  # edges of a stack's lines agree within this
 INDENT = 1.0  # a first line set in by more than this opens a paragraph (two characters, usually)
-MAX_INDENT = 3.5
+MAX_INDENT = 3.5  # a line set in more than this from a stack's left edge is not on it
 SHORT_LINE = 1.5  # a line ending this far short of its column's right edge ends its paragraph
+JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its right edge is justified
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
+# A smaller head this close under text of its column is a heading in it, not a new headline.
+HEADING_GAP = 1.2
+# An article's text runs on below a gap across all its columns this tall (a picture, a rule):
+# smaller, it is a row the engine lost.
+BAND_GAP = 2.5
 PICTURE_GAP = 4.0  # an empty stretch this tall above a short stack: a picture, and its caption
 CAPTION_MAX_LINES = 3
 NEIGHBOUR_GAP = 3.0  # a gutter at most this wide: columns side by side belong together
 ROW_TOLERANCE = 1.5  # stacks whose tops differ by at most this start in one row
+HEAD_REACH = 3.0  # a head reaches text this far beside it (or half its own width, if more)
+BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run across a gutter
+GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
+SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
+WEAK_GUTTER_GAP = 0.15  # the same, where the lines around leave a gutter
+FULL_LINE = 0.8  # that much of the usual line's length: a whole line of its column
+GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
 EDGE_BAND = 0.06
 
 FOLIO = re.compile(r"[-—–·\s]*(?:第\s*\d{1,3}\s*版|[A-Z]\d{2}\s*版?|\d{1,3})[-—–·\s]*")
 HEADER_WORDS = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
-    r"|校对|组版|版式|[\u4e00-\u9fff]{2}(?:日报|晚报)|第\s*\d+\s*期|农历"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期|星期[一二三四五六日天]|责任编辑|美术编辑|美编"
+    r"|校对|组版|版式|第\s*\d+\s*期"
 )
+# The date line's date, read as a line of its own (the engine cut it off the rest).
+HEADER_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?\s*(?:农历\S*)?"
+)
+# The paper's name, as a masthead or beside the folio: a short line of its own.
+MASTHEAD = re.compile(r"[\u4e00-\u9fff]{2,4}(?:日报|晚报)")
+MASTHEAD_LENGTH = 8
 SYMBOLS_ONLY = re.compile(r"[\W_]*")
 BYLINE_ROLE = r"(?:本报|特约|见习|实习|首席)?(?:记者|通讯员|实习生|编辑|摄影|撰稿|整理)"
 NAME = r"[\u4e00-\u9fff·]{2,5}"
@@ -152,6 +178,7 @@ class Layout:
     order: list = field(default_factory=list)  # every line read, in reading order
     noise: list = field(default_factory=list)  # lines left out: folio, date line, specks
     body_height: float = 0.0
+    recognition: object = None  # the one laid out, which the line indices point into
 
     def blocks_of(self, lines):
         """The blocks holding any of ``lines`` (indices), in reading order."""
@@ -214,6 +241,28 @@ class _Line:
     def width(self):
         return self.box[2] - self.box[0]
 
+    @property
+    def size(self):
+        """The type size: the box's height, unless its width says it is much less.
+
+        An engine's box of a short line is often taller than its type (告。 boxed with the
+        stroke of its full stop); a line's width over its characters is the size of full-width
+        type, half that for Latin letters and digits.
+        """
+        ems = _ems(self.text)
+        if ems < 1:
+            return self.height
+        return (
+            min(self.height, self.width / ems)
+            if self.width / ems < TALL_BOX * self.height
+            else self.height
+        )
+
+
+def _ems(text):
+    """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
+
 
 def union(boxes):
     boxes = list(boxes)
@@ -248,7 +297,12 @@ def _is_noise(line, height):
     if not text:
         return True
     at_edge = line.box[1] < EDGE_BAND * height or line.box[3] > (1 - EDGE_BAND) * height
-    return at_edge and bool(FOLIO.fullmatch(text) or HEADER_WORDS.search(text))
+    return at_edge and bool(
+        FOLIO.fullmatch(text)
+        or HEADER_DATE.fullmatch(text)
+        or HEADER_WORDS.search(text)
+        or (len(text) <= MASTHEAD_LENGTH and MASTHEAD.search(text))
+    )
 
 
 def _noise(lines, height):
@@ -300,7 +354,7 @@ class _Stack:
 
     @property
     def line_height(self):
-        return statistics.median(line.height for line in self.lines)
+        return statistics.median(line.size for line in self.lines)
 
     @property
     def text_length(self):
@@ -315,7 +369,7 @@ def _joins(stack, line, body, display):
     gap = line.top - last.bottom
     if display:
         return gap <= HEAD_GAP * body
-    if gap > STACK_GAP * body or abs(line.height - stack.line_height) > HEIGHT_TOLERANCE * body:
+    if gap > STACK_GAP * body or abs(line.size - stack.line_height) > HEIGHT_TOLERANCE * body:
         return False
     left, _, right, _ = stack.box
     if abs(line.left - left) <= ALIGN * body:
@@ -328,7 +382,7 @@ def _joins(stack, line, body, display):
 def _stacks(lines, body):
     stacks = []
     for line in sorted(lines, key=lambda line: (line.top, line.left)):
-        display = line.height >= DISPLAY_RATIO * body
+        display = line.size >= DISPLAY_RATIO * body
         above = [
             stack
             for stack in stacks
@@ -353,16 +407,57 @@ def _is_speck(stack):
 
 
 def _head_parts(head):
-    """(kicker, headline, subheadline) lines of a head, by their height."""
-    tallest = max(line.height for line in head.lines)
-    tier = [i for i, line in enumerate(head.lines) if line.height >= HEADLINE_TIER * tallest]
+    """(kicker, headline, subheadline) lines of a head, by their size.
+
+    A line's size here is the smaller of its height and its width over its characters (an
+    engine boxes some lines taller than others of the same type); the size to match is the
+    largest of lines of a few characters (one of one or two, 体系 ending a headline in three
+    lines, is boxed wider and taller than its type).
+    """
+    sizes = [
+        min(line.height, line.width / _ems(line.text)) if _ems(line.text) >= 1 else line.height
+        for line in head.lines
+    ]
+    measured = [size for size, line in zip(sizes, head.lines, strict=True) if _ems(line.text) >= 3]
+    tallest = max(measured or sizes)
+    tier = [i for i, size in enumerate(sizes) if size >= HEADLINE_TIER * tallest]
     first, last = tier[0], tier[-1]
     return head.lines[:first], head.lines[first : last + 1], head.lines[last + 1 :]
 
 
+def _join_kickers(stacks, heads, body):
+    """Stacks that are a kicker no larger (or only a little larger) than the body, joined to
+    the head under them: a single line, no wider than the head, right above it, a little
+    larger than the body or centred over the head (a column's last line is neither).
+    """
+    joined = []
+    for head in heads:
+        top = head.lines[0]
+        for stack in stacks:
+            line = stack.lines[0]
+            if (
+                not stack.display
+                and not stack.heading
+                and len(stack.lines) == 1
+                and 0 <= top.top - line.bottom <= HEAD_GAP * body
+                and _overlap(line.box, head.box) >= 0.9 * line.width
+                and line.width < head.box[2] - head.box[0]
+                and (line.size >= KICKER_RATIO * body or _centred(line.box, head.box))
+            ):
+                head.lines.insert(0, line)
+                joined.append(stack)
+                break
+    return [stack for stack in stacks if all(stack is not other for other in joined)]
+
+
+def _centred(box, over):
+    """Whether ``box`` stands centred over ``over`` (within a tenth of its width)."""
+    return abs((box[0] + box[2]) / 2 - (over[0] + over[2]) / 2) <= 0.1 * (over[2] - over[0])
+
+
 def _is_heading(head, stacks, body):
     """Whether a head of smaller display lines is a heading (小标题) inside a column of text."""
-    if max(line.height for line in head.lines) >= HEADLINE_RATIO * body:
+    if max(line.size for line in head.lines) >= HEADLINE_RATIO * body:
         return False
     text = "".join(line.text for line in head.lines).strip()
     if NUMBERED_SECTION.match(text):
@@ -370,7 +465,7 @@ def _is_heading(head, stacks, body):
     box = head.box
     return any(
         not stack.display
-        and 0 <= box[1] - stack.box[3] <= 2 * body
+        and 0 <= box[1] - stack.box[3] <= HEADING_GAP * body
         and _overlap(stack.box, box) >= 0.8 * (box[2] - box[0])
         and box[2] - box[0] <= 1.3 * (stack.box[2] - stack.box[0])
         for stack in stacks
@@ -401,20 +496,49 @@ def _mark_captions(stacks, body):
 
 
 def _assign(stacks, heads, body):
-    """Each stack of text under the head it belongs to (``stack.head``), where there is one."""
-    texts = [stack for stack in stacks if not stack.display]
+    """Each stack of text under the head it belongs to (``stack.head``), where there is one.
+
+    The head of a stack is one standing between it and the text above it in its column (one
+    over it rather than beside it, then the nearest above, then the one more over it), reaching
+    it: overlapping it, or near enough for a headline
+    centred over more columns than its text covers. With no head between, a stack goes on
+    the article of the text above it.
+    """
+    texts = sorted((stack for stack in stacks if not stack.display), key=lambda s: s.box[1])
     for stack in texts:
         box = stack.box
-        candidates = [
+        above = max(
+            (
+                other
+                for other in texts
+                if other is not stack
+                and other.box[3] <= box[1] + 0.5 * body
+                and _overlap(other.box, box) > 0
+            ),
+            key=lambda other: other.box[3],
+            default=None,
+        )
+        ceiling = above.box[3] - 0.5 * body if above else float("-inf")
+
+        apart = {id(head): max(0, head.box[0] - box[2], box[0] - head.box[2]) for head in heads}
+        between = [
             head
             for head in heads
-            if head.box[3] <= box[1] + 0.5 * body and _overlap(head.box, box) > 0
+            if head.box[1] >= ceiling
+            and head.box[3] <= box[1] + 0.5 * body
+            and apart[id(head)] <= max(HEAD_REACH * body, (head.box[2] - head.box[0]) / 2)
         ]
-        if candidates:
+        if between:
             stack.head = min(
-                candidates,
-                key=lambda head: (round((box[1] - head.box[3]) / body), -_overlap(head.box, box)),
+                between,
+                key=lambda head: (
+                    apart[id(head)] > 0,
+                    (box[1] - head.box[3]) // (2 * body),
+                    -_overlap(head.box, box),
+                ),
             )
+        elif above is not None:
+            stack.head = above.head
     changed = True
     while changed:
         changed = False
@@ -483,6 +607,27 @@ def reading_order(boxes, band_gap=0.0, tolerance=0.0):
             reach = boxes[i][high] if reach is None else max(reach, boxes[i][high])
         return groups
 
+    def width(i):
+        return boxes[i][2] - boxes[i][0]
+
+    def bridged(indices):
+        """Columns that one box or a few, much wider than the rest, run across (text an
+        engine read across a gutter): cut without them, each in the column it starts in."""
+        usual = sorted(map(width, indices))[len(indices) // 2]
+        wide = [i for i in indices if width(i) > BRIDGE_WIDTH * usual]
+        if not wide or 2 * len(wide) >= len(indices):
+            return None
+        groups = cut([i for i in indices if i not in wide], 0)
+        if len(groups) < 2:
+            return None
+        for i in wide:
+            home = max(
+                groups,
+                key=lambda group: _overlap(boxes[i], union(boxes[j] for j in group)),
+            )
+            home.append(i)
+        return groups
+
     def order(indices):
         if len(indices) <= 1:
             return list(indices)
@@ -490,6 +635,8 @@ def reading_order(boxes, band_gap=0.0, tolerance=0.0):
             groups = cut(indices, axis)
             if len(groups) > 1:
                 return [i for group in groups for i in order(group)]
+        if len(indices) > 2 and (groups := bridged(indices)):
+            return [i for group in groups for i in order(group)]
         return sorted(indices, key=lambda i: (boxes[i][1], boxes[i][0]))
 
     return order(list(range(len(boxes))))
@@ -506,10 +653,30 @@ class _Piece:
 
 
 def _ordered(stacks, body):
+    """``stacks`` in reading order, cut apart by where most of their lines stand (a line's box
+    the engine drew into the gutter does not join two columns)."""
     order = reading_order(
-        [stack.box for stack in stacks], band_gap=STACK_GAP * body, tolerance=0.1 * body
+        [_core(stack, body) for stack in stacks], band_gap=BAND_GAP * body, tolerance=0.5 * body
     )
     return [stacks[i] for i in order]
+
+
+def _core(stack, body):
+    """``stack``'s box from where most of its lines start and end."""
+    left, top, right, bottom = stack.box
+    lefts = [line.left for line in stack.lines]
+    rights = [line.right for line in stack.lines]
+    return (_common_edge(lefts, min, body), top, _common_edge(rights, max, body), bottom)
+
+
+def _support(value, values, body):
+    return sum(abs(value - other) <= 0.5 * body for other in values)
+
+
+def _common_edge(values, outer, body):
+    """The edge most of ``values`` agree on (within half a character); of equals, the outer."""
+    most = max(_support(value, values, body) for value in values)
+    return outer(value for value in values if _support(value, values, body) == most)
 
 
 def _text(lines):
@@ -534,9 +701,11 @@ def _paragraph_pieces(stacks, body):
                 new = True
             else:
                 indented = line.left - left > INDENT * body
-                short = previous_line.right < columns[id(previous_stack)][2] - SHORT_LINE * body
+                edges = columns[id(previous_stack)]
+                short = edges[4] and previous_line.right < edges[2] - SHORT_LINE * body
                 apart = (
-                    previous_stack is stack
+                    line.top > previous_line.bottom
+                    and _overlap(line.box, previous_line.box) > 0
                     and line.top - previous_line.bottom > PARAGRAPH_GAP * body
                 )
                 new = indented or short or apart
@@ -553,29 +722,32 @@ def _paragraph_pieces(stacks, body):
 def _column_box(stack, stacks):
     """The edges of ``stack``'s column, from the stacks in it: where its full lines stand.
 
-    An edge is where two lines or more agree (justified text), so that a byline, an indented
-    or a short line do not move it; a stack of one line is its own column.
+    (left, top, right, bottom, justified). An edge is where most lines agree, so that a
+    byline, an indented or a short line, or a box the engine drew too wide, do not move it.
+    ``justified``: most lines reach the right edge, so that one ending short ends a paragraph
+    (in text set ragged right, every line ends where it ends).
     """
     box = stack.box
     lines = [
         line
         for other in stacks
-        if not other.heading
-        and not other.caption
-        and _overlap(other.box, box) >= 0.5 * min(box[2] - box[0], other.box[2] - other.box[0])
+        if other is stack
+        or (
+            not other.heading
+            and not other.caption
+            and _overlap(other.box, box) >= 0.5 * min(box[2] - box[0], other.box[2] - other.box[0])
+        )
         for line in other.lines
     ]
     body = stack.line_height
-
-    def shared(values, pick):
-        agreed = [v for v in values if sum(abs(v - w) <= ALIGN * body for w in values) >= 2]
-        return pick(agreed or values)
-
+    rights = [line.right for line in lines]
+    right = _common_edge(rights, max, body)
     return (
-        shared([line.left for line in lines], min),
+        _common_edge([line.left for line in lines], min, body),
         box[1],
-        shared([line.right for line in lines], max),
+        right,
         box[3],
+        _support(right, rights, body) >= JUSTIFIED_SHARE * len(rights),
     )
 
 
@@ -583,9 +755,15 @@ def _column_box(stack, stacks):
 
 
 def lay_out(recognition, parts=None):
-    """The Layout of ``recognition``; ``parts`` (the registered import parts) claim the pieces."""
+    """The Layout of ``recognition``; ``parts`` (the registered import parts) claim the pieces.
+
+    With no parts (``parts=[]``, or Django not set up so that no app registered its part),
+    every piece with text is an article. Line indices are into ``recognition.lines``: lines
+    an engine read across gutters are cut by ``split_at_gutters`` first, by whoever holds
+    the recognition (the engine), so that everyone counts the same lines.
+    """
     parts = registered_parts() if parts is None else parts
-    layout = Layout(recognition.width, recognition.height)
+    layout = Layout(recognition.width, recognition.height, recognition=recognition)
     lines = recognition.lines
     noise = _noise(lines, recognition.height)
     left_out = set(noise)
@@ -613,10 +791,162 @@ def lay_out(recognition, parts=None):
     return layout
 
 
+def split_at_gutters(recognition):
+    """``recognition``, or a copy with each body line that runs across a gutter cut there.
+
+    An engine that detects lines on a scaled-down page reads a row of several columns as one
+    line. Its characters' boxes show the gutter: a gap of more than GUTTER_GAP characters, or
+    a smaller one (WEAK_GUTTER_GAP) where the lines around it, one column wide, leave a gutter
+    too. Display lines (headlines, set wide or spaced out) and lines without characters, or
+    whose characters do not spell their text, are left whole.
+    """
+    # The characters' size along their line (a merged line's box may be taller than its type).
+    widths = [_char_size(char, line) for line in recognition.lines for char in line.chars]
+    if not widths:
+        return recognition
+    body = statistics.median(widths)
+    lines = [piece for line in recognition.lines for piece in _gutter_pieces(line, body)]
+    for _ in range(3):  # a piece cut off may still run across the next gutter
+        count = len(lines)
+        lines = [piece for line in lines for piece in _gutter_pieces(line, body, lines)]
+        if len(lines) == count:
+            break
+    if len(lines) == len(recognition.lines):
+        return recognition
+    return replace(recognition, lines=_fitted(lines, set(map(id, recognition.lines))))
+
+
+def _fitted(lines, whole):
+    """The pieces cut off merged lines, as tall as the lines read whole: a box round a row
+    of several columns is taller than one line (their baselines differ a little)."""
+    heights = [
+        line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        for line in lines
+        if id(line) in whole and len(line.text.strip()) >= MIN_BODY_CHARS
+    ]
+    if not heights:
+        return lines
+    usual = statistics.median(heights)
+    fitted = []
+    for line in lines:
+        height = line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
+        if id(line) in whole or height <= usual:
+            fitted.append(line)
+            continue
+        left, top, right, bottom = line.box
+        if line.vertical:
+            middle = (left + right) / 2
+            left, right = middle - usual / 2, middle + usual / 2
+        else:
+            middle = (top + bottom) / 2
+            top, bottom = middle - usual / 2, middle + usual / 2
+        fitted.append(replace(line, box=(left, top, right, bottom)))
+    return fitted
+
+
+def _char_size(char, line):
+    axis = 1 if line.vertical else 0
+    return char.box[axis + 2] - char.box[axis]
+
+
+def _gutters(line, lines, body):
+    """The gutters that the one-column lines around ``line`` leave across it, (start, end)
+    each, and how long those lines usually are."""
+    axis = 1 if line.vertical else 0
+    lengths = sorted(
+        other.box[axis + 2] - other.box[axis]
+        for other in lines
+        if other.vertical == line.vertical and len(other.text.strip()) >= MIN_BODY_CHARS
+    )
+    if not lengths:
+        return [], 0
+    column = lengths[len(lengths) // 2]
+    if line.box[axis + 2] - line.box[axis] < 1.4 * column:
+        return [], column
+    across = 1 - axis
+    window = (line.box[across] - 10 * body, line.box[across + 2] + 10 * body)
+    covered = [
+        (other.box[axis], other.box[axis + 2])
+        for other in lines
+        if other is not line
+        and other.vertical == line.vertical
+        and other.box[axis + 2] - other.box[axis] <= 1.2 * column
+        and other.box[across] < window[1]
+        and other.box[across + 2] > window[0]
+    ]
+    if not covered:
+        return [], column
+    # Where few of them reach (an engine's boxes overshoot a little): the gutters.
+    step = max(1.0, body / 8)
+    sparse = GUTTER_COVERAGE * len(covered)
+    gutters, start = [], None
+    position = line.box[axis]
+    while position <= line.box[axis + 2]:
+        empty = sum(low <= position <= high for low, high in covered) <= sparse
+        if empty and start is None:
+            start = position
+        elif not empty and start is not None:
+            gutters.append((start, position))
+            start = None
+        position += step
+    return [(low, high) for low, high in gutters if high - low >= 0.2 * body], column
+
+
+def _gutter_pieces(line, body, lines=None):
+    """``line`` cut at its gutters: by its characters' gaps, or (``lines`` given) where the
+    lines around it leave a gutter and its characters stand a little apart."""
+    chars = [char for char in line.chars if char.text.strip()]
+    if len(chars) < 4 or "".join(char.text for char in chars) != "".join(line.text.split()):
+        return [line]
+    axis = 1 if line.vertical else 0
+    size = statistics.median(_char_size(char, line) for char in chars)
+    if size >= DISPLAY_RATIO * body:
+        return [line]
+    # Gaps measured in full-width characters: digits and Latin letters are half as wide.
+    size = max(size, body)
+    gutters, column = _gutters(line, lines, body) if lines is not None else ([], 0)
+    if lines is not None and not gutters:
+        return [line]
+
+    def cut(run, before, char, spaced):
+        start, end = before.box[axis + 2], char.box[axis]
+        if lines is None:
+            return end - start > (SPACED_GUTTER_GAP if spaced else GUTTER_GAP) * size
+        # Where only the lines around say so: what is cut off is a whole line of its column.
+        middle = ((before.box[axis] + start) / 2, (end + char.box[axis + 2]) / 2)
+        return (
+            end - start > WEAK_GUTTER_GAP * size
+            and start - run[0].box[axis] >= FULL_LINE * column
+            and any(middle[0] < (low + high) / 2 < middle[1] for low, high in gutters)
+        )
+
+    runs, before, spaced = [], None, False
+    for char in line.chars:
+        if not char.text.strip():
+            spaced = True  # a space the engine read: words apart (本报记者 王晓), maybe a gutter
+            continue
+        if not runs or cut(runs[-1], before, char, spaced):
+            runs.append([])
+        runs[-1].append(char)
+        before, spaced = char, False
+    if len(runs) == 1 or min(len(run) for run in runs) < 2:
+        return [line]
+    return [
+        Line(
+            text="".join(char.text for char in run),
+            box=union(char.box for char in run),
+            confidence=sum(char.confidence for char in run) / len(run),
+            chars=tuple(run),
+            vertical=line.vertical,
+        )
+        for run in runs
+    ]
+
+
 def _pieces(lines):
     """The pieces of lines read in one frame, the body text's height and the specks left out."""
-    measured = [line.height for line in lines if len(line.text.strip()) >= MIN_BODY_CHARS]
-    body = statistics.median(measured or [line.height for line in lines])
+    measured = [line.size for line in lines if len(line.text.strip()) >= MIN_BODY_CHARS]
+    body = statistics.median(measured or [line.size for line in lines])
     stacks = _stacks(lines, body)
     specks = [stack.lines[0].index for stack in stacks if _is_speck(stack)]
     stacks = [stack for stack in stacks if not _is_speck(stack)]
@@ -627,6 +957,7 @@ def _pieces(lines):
         if _is_heading(head, stacks, body):
             head.display, head.heading = False, True
     heads = [stack for stack in stacks if stack.display]
+    stacks = _join_kickers(stacks, heads, body)
     _mark_captions(stacks, body)
     _assign(stacks, heads, body)
     pieces = []
@@ -670,7 +1001,8 @@ def _add_piece(layout, recognition, piece, frame, body, parts):
     heads = {"headline": headline, "kicker": kicker, "subheadline": subheadline}
     section = _section(_text(headline), headline, blocks, recognition)
     owner = part_for(section, parts)
-    if owner is None:
+    if owner is None:  # no parts registered (Django not set up): every piece is an article
+        _add_article(layout, recognition, blocks, heads, None)
         return
     if not owner.takes_the_rest:
         _add_notices(layout, blocks, section, owner)
@@ -817,6 +1149,7 @@ def _add_article(layout, recognition, blocks, heads, part):
     ]
     source = SOURCE.match(paragraphs[0]) if paragraphs else None
     box = union(found.box for found in blocks)
+    zones = _zones(blocks, set(story_lines), recognition)
     layout.articles.append(
         Story(
             headline=_text(headline),
@@ -833,7 +1166,7 @@ def _add_article(layout, recognition, blocks, heads, part):
                 if found.kind == "caption"
             ],
             box=box,
-            zones=[box],
+            zones=zones,
             confidence=confidence_of([lines[i] for i in story_lines]),
             low_confidence=[i for i in story_lines if is_low_confidence(lines[i])],
             lines=story_lines,
@@ -842,6 +1175,35 @@ def _add_article(layout, recognition, blocks, heads, part):
         )
     )
     layout.sections.append(section)
+
+
+def _zones(blocks, own, recognition):
+    """Boxes covering an article: its whole box, unless that covers others' lines too (an
+    article set round another); then a box for each of its columns, and its head."""
+    whole = union(found.box for found in blocks)
+
+    def inside(line, box):
+        x, y = (line.box[0] + line.box[2]) / 2, (line.box[1] + line.box[3]) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    others = [
+        line
+        for i, line in enumerate(recognition.lines)
+        if i not in own and len(line.text.strip()) > 1
+    ]
+    if not any(inside(line, whole) for line in others):
+        return [whole]
+    zones = []
+    for found in blocks:
+        box = found.box
+        for index, zone in enumerate(zones):
+            merged = union([zone, box])
+            if _overlap(zone, box) > 0 and not any(inside(line, merged) for line in others):
+                zones[index] = merged
+                break
+        else:
+            zones.append(box)
+    return zones
 
 
 def _byline_text(recognition, found):

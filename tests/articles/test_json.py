@@ -58,6 +58,8 @@ def test_article_json_has_every_field_a_reader_sees(client, article):
         "dateline": "",
         "column": "经济观察",
         "lead": "烟台港前三季度货物吞吐量同比增长。",
+        "recognised_text": False,
+        "ocr_confidence": None,
         "body": [
             {"type": "paragraph", "text": "烟台港前三季度货物吞吐量同比增长。"},
             {"type": "heading", "text": "一、集装箱"},

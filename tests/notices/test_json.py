@@ -71,6 +71,8 @@ def test_notice_json_has_every_field_the_permalink_shows(client, sample_issue):
         "wedding": None,
         "announcement": None,
         "corrected": None,
+        "recognised_text": False,
+        "ocr_confidence": None,
         "wordings": [
             {
                 "text": notice.text,

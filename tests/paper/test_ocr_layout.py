@@ -5,9 +5,15 @@ line), the way a broadsheet sets them: text in columns of justified lines, first
 two characters, headlines two or three times the body's size.
 """
 
-from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order
+import json
+from pathlib import Path
+
+import pytest
+
+from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order, split_at_gutters
 from paper.ocr.lines import Char, Line, Recognition
 
+RECOGNITIONS = Path(__file__).parent / "recognitions"
 SIZE = 20  # the body text's character size, in pixels
 PITCH = 28  # from one line's top to the next's
 
@@ -86,6 +92,9 @@ FIRST = (
 )
 SECOND = "会上,烟台市行政审批服务局审批服务四科科长宣读了成立批复文件,张鲁作筹备报告。"
 THIRD = "随后,大会表决通过了协会章程和会费管理办法等各项草案,并选举产生了第一届理事会。"
+
+
+HEADLINE_A = "烟台市整形美容协会成立大会成功召开"
 
 
 def two_column_article(top=60):
@@ -250,9 +259,9 @@ LOST = [
 
 def test_notices_column_is_claimed_by_the_notices_part_not_read_as_an_article():
     article = two_column_article()
-    notices = [line("遗失声明", 720, 60, size=36), *column(LOST, 700, 120, width=12)[0]]
-    lines = [*[_narrow(item) for item in article], *notices]
-    layout = lay_out(recognise(lines, width=1000))
+    notices = [line("遗失声明", 900, 60, size=36), *column(LOST, 860, 120, width=12)[0]]
+    lines = [*article, *notices]
+    layout = lay_out(recognise(lines, width=1200))
     assert [story.headline for story in layout.articles] == ["烟台市整形美容协会成立大会成功召开"]
     notice_blocks = [block for block in layout.blocks if block.kind == "notice"]
     assert {i for block in notice_blocks for i in block.lines} == set(
@@ -262,18 +271,6 @@ def test_notices_column_is_claimed_by_the_notices_part_not_read_as_an_article():
     (section,) = [s for s in layout.sections if not s.part.takes_the_rest]
     assert section.headline == "遗失声明"
     assert "".join(p.text for p in section.paragraphs) == "".join(LOST)
-
-
-def _narrow(item):
-    """An article line moved into the left part of the page, leaving room for notices."""
-    left, top, right, bottom = item.box
-    scale = 0.62
-    return Line(
-        item.text,
-        (left * scale, top, left * scale + (right - left), bottom),
-        item.confidence,
-        item.chars,
-    )
 
 
 def test_page_with_only_notices_has_no_articles():
@@ -461,3 +458,179 @@ def test_broadsheet_articles_notices_and_noise():
     starts = [recognition.lines[block.lines[0]].text for block in layout.blocks]
     assert starts.index("烟台市整形美容协会成立大会成功召开") < starts.index("遗失声明")
     assert starts.index("遗失声明") < starts.index("喜迎第三轮督察") < starts.index("结婚启事")
+
+
+def test_broadsheet_as_the_engine_read_it():
+    """The same page rendered and read by RapidOCR: its boxes are padded, uneven and taller
+    for short lines (告。), its punctuation full-width, its spaces gone."""
+    data = json.loads((RECOGNITIONS / "broadsheet-rapidocr.json").read_text())
+    recognition = Recognition.from_json(data)
+    layout = lay_out(recognition)
+    lead, second = layout.articles
+    assert lead.headline == "烟台市整形美容协会成立大会成功召开"
+    assert lead.byline == "孙文琦" and lead.captions == ["协会成立大会现场。"]
+    full_width = str.maketrans({",": "\uff0c", ":": "\uff1a"})
+    assert lead.paragraphs == [text.translate(full_width) for text in [*SAMPLE_A04, SAMPLE_A04[1]]]
+    assert (second.kicker, second.headline) == ("喜迎第三轮督察", "中央生态环保督察全部进驻")
+    assert second.paragraphs == [text.translate(full_width).replace(" ", "") for text in SAMPLE_A02]
+    notices = [s for s in layout.sections if not s.part.takes_the_rest]
+    assert [s.headline for s in notices] == ["遗失声明", "结婚启事"]
+    assert texts(recognition, layout.noise) == [
+        "2024年10月22日星期二责任编辑\uff1a王晓美编\uff1a李明校对\uff1a张华",
+        "综合",
+        "A 0 4",
+    ]
+
+
+def test_ragged_right_text_breaks_paragraphs_at_gaps_not_at_every_short_line():
+    lines = [line("不齐行的文章标题", 60, 40, size=40)]
+    top = 110
+    for paragraph in (["甲" * 15, "乙" * 17, "丙" * 12], ["丁" * 16, "戊" * 14]):
+        for text in paragraph:
+            lines.append(line(text, 50, top))
+            top += PITCH
+        top += PITCH  # an empty line between paragraphs
+    story = lay_out(recognise(lines)).articles[0]
+    assert story.paragraphs == ["甲" * 15 + "乙" * 17 + "丙" * 12, "丁" * 16 + "戊" * 14]
+
+
+def test_small_headline_well_below_text_of_its_column_starts_another_article():
+    first, top = column([FIRST], 50, 110)
+    second, _ = column([SECOND], 50, top + 90)
+    lines = [
+        line("协会成立大会召开", 60, 40, size=40),
+        *first,
+        line("短讯一则", 50, top + 40, size=28),
+        *second,
+    ]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == ["协会成立大会召开", "短讯一则"]
+    assert layout.articles[1].paragraphs == [SECOND]
+
+
+def test_without_import_parts_every_piece_is_an_article():
+    """What a script gets that lays pages out without Django's apps (bench/ocr_accuracy.py)."""
+    notices = [line("遗失声明", 900, 60, size=36), *column(LOST, 860, 120, width=12)[0]]
+    layout = lay_out(recognise([*two_column_article(), *notices], width=1200), parts=[])
+    assert [story.headline for story in layout.articles] == [HEADLINE_A, "遗失声明"]
+    assert all(section.part is None for section in layout.sections)
+
+
+def merged(first, second):
+    """One line an engine read across a gutter: ``first`` and ``second`` side by side."""
+    chars = first.chars + second.chars
+    text = first.text + second.text
+    box = (first.box[0], min(first.box[1], second.box[1]), second.box[2], first.box[3])
+    return Line(text, box, (first.confidence + second.confidence) / 2, chars)
+
+
+def test_lines_read_across_a_gutter_are_cut_at_it():
+    headline, *body = two_column_article()
+    right = {item.box[1]: item for item in body if item.box[0] >= 450}
+    lines = [headline]
+    for item in body:
+        if item.box[0] < 450:
+            lines.append(merged(item, right.pop(item.box[1])) if item.box[1] in right else item)
+    lines += right.values()
+    read = recognise(lines)
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) == len(body) + 1 and len(read.lines) < len(body)
+    layout = lay_out(recognition)
+    assert layout.articles[0].paragraphs == [FIRST, SECOND, THIRD]
+    assert "".join(texts(recognition, layout.order)) == "".join(
+        item.text for item in two_column_article()
+    )
+    assert split_at_gutters(recognition) is recognition
+
+
+def test_spaced_out_headline_is_not_cut():
+    spaced = line("要  闻", 400, 40, size=44)
+    spaced = Line("要闻", spaced.box, 0.99, (spaced.chars[0], spaced.chars[3]))
+    recognition = recognise([spaced, *column([FIRST], 300, 120)[0]])
+    assert split_at_gutters(recognition) is recognition
+    assert lay_out(recognition).articles[0].headline == "要闻"
+
+
+def test_sample_page_as_the_engine_read_it_with_lines_run_across_gutters():
+    """The sample's A04 article, A02 article, lost notices and wedding set in six columns
+    (gutters of 1.2 characters) and read by RapidOCR with its characters' boxes: a fifth of
+    its lines run across a gutter or two; cut there, the articles read as printed."""
+    from rapidfuzz.distance import Levenshtein
+
+    from paper.importing.parsing import parse_export
+    from tests.factories import SAMPLE_EXPORT
+
+    data = json.loads((RECOGNITIONS / "sample-a04-rapidocr.json").read_text())
+    read = Recognition.from_json(data)
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) > len(read.lines) + 20
+    layout = lay_out(recognition)
+    export = parse_export(SAMPLE_EXPORT.read_text())
+    printed = {article.page: article for article in export.articles}
+    lead, second = layout.articles
+    assert (lead.kicker, lead.headline) == ("医美行业迈向规范化", printed["A04"].headline)
+    assert lead.byline == "孙文琦"
+    assert second.headline == printed["A02"].headline
+    full_width = str.maketrans({",": "\uff0c", ":": "\uff1a", "(": "\uff08", ")": "\uff09"})
+    for story, article in ((lead, printed["A04"]), (second, printed["A02"])):
+        read = "".join(story.paragraphs)
+        text = "".join(p.text for p in article.paragraphs).translate(full_width)
+        text = text.replace(" ", "").removeprefix("据新华社电")
+        # The page holds the start of each article (its columns were full).
+        assert Levenshtein.normalized_distance(read, text[: len(read)]) < 0.04
+    notices = [s.headline for s in layout.sections if not s.part.takes_the_rest]
+    assert notices == ["遗失声明", "结婚启事"]
+
+
+def test_article_set_round_another_gets_a_zone_for_each_part():
+    """An article over two columns whose second column holds another article at its foot."""
+    first = [line("第一篇文章的标题", 150, 40, size=40), *flow([FIRST, SECOND], [50, 450], 110)]
+    first += column([THIRD, FIRST], 50, 110 + 6 * PITCH)[0]
+    second = [
+        line("第二篇", 520, 110 + 7 * PITCH, size=40),
+        *column([SECOND], 450, 110 + 9 * PITCH)[0],
+    ]
+    layout = lay_out(recognise(first + second))
+    story, other = layout.articles
+    assert other.headline == "第二篇"
+    assert len(story.zones) > 1
+    for zone in story.zones:
+        for i in other.lines:
+            box = layout.recognition.lines[i].box
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            assert not (zone[0] <= centre[0] <= zone[2] and zone[1] <= centre[1] <= zone[3])
+    assert other.zones == [other.box]
+
+
+@pytest.mark.parametrize(
+    ("printed", "byline"),
+    [
+        ("本报记者 王晓 通讯员 李明", "本报记者 王晓 通讯员 李明"),
+        ("(孙文琦)", "孙文琦"),
+        ("【记者 王晓】", "记者 王晓"),
+        ("文/图 王晓", "文/图 王晓"),
+    ],
+)
+def test_bylines_closing_an_article(printed, byline):
+    body, top = column([FIRST, SECOND], 50, 130)
+    lines = [line("协会成立大会召开", 60, 60, size=40), *body, line(printed, 200, top)]
+    story = lay_out(recognise(lines)).articles[0]
+    assert story.byline == byline
+    assert story.paragraphs == [FIRST, SECOND]
+
+
+def test_a_short_last_paragraph_is_not_taken_for_a_byline():
+    body, top = column([FIRST, SECOND, "会议圆满结束。"], 50, 130)
+    story = lay_out(recognise([line("协会成立大会召开", 60, 60, size=40), *body])).articles[0]
+    assert story.byline == ""
+    assert story.paragraphs[-1] == "会议圆满结束。"
+
+
+def test_text_at_the_foot_of_the_page_naming_the_paper_is_not_its_masthead():
+    body, top = column(
+        [FIRST, "烟台日报社融媒体中心相关负责人出席会议,烟台日报记者全程报道。"], 50, 1180
+    )
+    lines = [line("协会成立大会召开", 60, 1120, size=40), *body]
+    layout = lay_out(recognise(lines, height=1400))
+    assert layout.noise == []
+    assert layout.articles[0].paragraphs[-1].startswith("烟台日报社")

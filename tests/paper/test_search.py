@@ -438,6 +438,8 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
     make_article(make_page(make_issue(date=datetime.date(2024, 12, 31))), headline="烟台新闻")
     every_token_common(last=datetime.date(2024, 12, 31))
     monkeypatch.setattr(search, "FIRST_WINDOW_DAYS", 30)
+    # Time enough for every window, however busy the machine (the windows go back 24 years).
+    monkeypatch.setattr(search, "WINDOWS_BUDGET_SECONDS", 10)
     query = SearchQuery.parse("烟台建")
     whole = newest(Article.objects.published(), query, 21)
     assert whole.objects == [old] and whole.searched_from is None
@@ -457,3 +459,50 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
     found = client.get("/articles/", {"q": "烟台建", "date_to": "2024-12-01"})
     assert [article.pk for article in found.context["article_list"]] == [old.pk]
     assert "只检索了" not in found.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, q, marked",
+    [
+        ("烟台港吞吐量创新高", "吞吐量", ["吞吐量"]),
+        # ㎡ normalises to two characters and 龍 to one: the marks stay on the original text.
+        ("面积120㎡的房子在龍口", "房子 龙口", ["房子", "龍口"]),
+        ("ＡＢＣ公司遗失公章", "abc公司", ["ＡＢＣ公司"]),
+    ],
+)
+def test_a_snippet_marks_the_words_where_the_original_text_has_them(text, q, marked):
+    parts = search.snippet(text, SearchQuery.parse(q))
+    assert [part for part, is_match in parts if is_match] == marked
+    assert "".join(part for part, _ in parts) == text
+
+
+def test_the_marked_snippet_escapes_the_text_and_marks_only_the_matches():
+    html = search.marked_snippet("<b>烟台</b>港 & 烟台山", SearchQuery.parse("烟台"))
+    assert html == "&lt;b&gt;<mark>烟台</mark>&lt;/b&gt;港 &amp; <mark>烟台</mark>山"
+
+
+def current(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def assert_settings_last_only_inside_the_block():
+    with search.local_settings(enable_sort="off", work_mem="64MB"):
+        assert (current("enable_sort"), current("work_mem")) == ("off", "64MB")
+    assert (current("enable_sort"), current("work_mem")) == ("on", "4MB")
+    with pytest.raises(RuntimeError), search.local_settings(enable_sort="off"):
+        raise RuntimeError("a query failed inside the block")
+    assert current("enable_sort") == "on"
+
+
+def test_local_settings_are_put_back_inside_an_enclosing_transaction(postgres_only):
+    assert connection.in_atomic_block
+    assert_settings_last_only_inside_the_block()
+
+
+# Serialized like the other transactional tests, so that its flush leaves the rows they restore.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_local_settings_end_with_their_own_transaction(postgres_only):
+    assert not connection.in_atomic_block
+    assert_settings_last_only_inside_the_block()

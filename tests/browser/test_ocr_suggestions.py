@@ -1,0 +1,67 @@
+"""A reader on a phone corrects recognised text; an editor reads the difference and accepts it."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from articles.models import Article, ArticleRevision
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import make_article
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+OCR_BODY = (
+    "10月18日,烟台市整形美容协会成立大会在东山宾馆降重举行。\n\n"
+    "## 一、总体要求\n\n"
+    "会议选举产生了第一届理事会,烟合市卫生健康委员会有关负责人出席。"
+)
+
+
+@pytest.mark.parametrize("page", [375], ids=["phone"], indirect=True)
+def test_a_reader_corrects_recognised_text_and_an_editor_accepts_it(
+    browser, live_server, page, screenshot
+):
+    article = make_article(body=OCR_BODY, ocr_confidence=0.87)
+    page.goto(live_server.url + article.get_absolute_url())
+    notice = page.locator(".recognised-text")
+    expect(notice).to_contain_text("识别文本,可能有误")
+    expect(notice).to_contain_text("识别置信度 87%")
+    screenshot("ocr-article")
+    notice.get_by_role("link", name="发现错误?帮我们改正").click()
+
+    body = page.get_by_label("正文")
+    body.fill(body.input_value().replace("降重", "隆重").replace("烟合市", "烟台市"))
+    page.get_by_label("说明(可不填)").fill("“降重”应为“隆重”,“烟合市”应为“烟台市”")
+    screenshot("ocr-suggestion-form")
+    page.get_by_role("button", name="提交修改建议").click()
+    expect(page.get_by_role("status")).to_contain_text("谢谢,编辑核对后会更新")
+
+    editor = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name="编辑"))
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    admin.goto(f"{live_server.url}/admin/login/?next=/admin/articles/textsuggestion/")
+    admin.get_by_label("用户名").fill("xiaowang")
+    admin.get_by_label("密码").fill("pw-for-tests-only")
+    admin.get_by_role("button", name="登录").click()
+    expect(admin.locator("#result_list")).to_contain_text(article.headline)
+    admin.locator("#result_list tbody th a").first.click()
+
+    diff = admin.locator(".text-diff-body")
+    expect(diff.locator("del")).to_have_text(["降", "合"])
+    expect(diff.locator("ins")).to_have_text(["隆", "台"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    admin.screenshot(path=ARTIFACTS / "ocr-suggestion-diff-desktop.png", full_page=True)
+    admin.get_by_role("button", name="采纳", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("已采纳")
+    admin.context.close()
+
+    article.refresh_from_db()
+    assert "隆重举行" in article.body and "烟台市卫生健康委员会" in article.body
+    assert ArticleRevision.objects.get().body == OCR_BODY
+    page.goto(live_server.url + article.get_absolute_url())
+    page.reload()  # the browser keeps its copy for max-age (300 s); a reload asks the server
+    expect(page.locator(".article-body")).to_contain_text("东山宾馆隆重举行")
+    assert Article.objects.published().search("隆重举行").get() == article
