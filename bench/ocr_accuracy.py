@@ -503,6 +503,9 @@ def main():
                 laid_out = None
                 if ocr_layout is not None and name == "rapidocr":
                     try:
+                        # As the pipeline does (paper.ocr.pipeline): lines read across a
+                        # gutter cut there first.
+                        recognition = ocr_layout.split_at_gutters(recognition)
                         laid_out = ocr_layout.lay_out(recognition)
                     except Exception as error:  # another part's bug: counted, kept, shown
                         saved = Path(tempfile.gettempdir()) / (
