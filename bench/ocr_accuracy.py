@@ -268,11 +268,12 @@ def degrade(picture, condition, seed=0):
     raise ValueError(condition)
 
 
-def skewed_truth(lines, picture, condition):
-    """The true boxes of a skewed copy: each box's corners turned as the picture was."""
-    if not condition.startswith("skew"):
+def skewed_truth(lines, picture, angle):
+    """The true boxes of a picture turned ``angle`` degrees anticlockwise: each box's corners
+    turned as the picture was (a skewed copy; and back, as far as the engine levelled it)."""
+    if not angle:
         return lines
-    angle = np.radians(float(condition[4:]))
+    angle = np.radians(angle)
     cx, cy = picture.width / 2, picture.height / 2
     turned = []
     for line in lines:
@@ -481,7 +482,7 @@ def main():
                 if args.save:
                     args.save.mkdir(parents=True, exist_ok=True)
                     copy.save(args.save / f"{page.name}-{condition}.png")
-                truth = skewed_truth(page.lines, copy, condition)
+                skewed = float(condition[4:]) if condition.startswith("skew") else 0.0
                 wall, cpu = time.perf_counter(), time.process_time()
                 if name == "rapidocr":
                     recognition = engine.recognise(copy)
@@ -502,6 +503,9 @@ def main():
                 laid_out = None
                 if ocr_layout is not None and name == "rapidocr":
                     try:
+                        # As the pipeline does (paper.ocr.pipeline): lines read across a
+                        # gutter cut there first.
+                        recognition = ocr_layout.split_at_gutters(recognition)
                         laid_out = ocr_layout.lay_out(recognition)
                     except Exception as error:  # another part's bug: counted, kept, shown
                         saved = Path(tempfile.gettempdir()) / (
@@ -510,6 +514,7 @@ def main():
                         saved.write_text(json.dumps(recognition.to_json(), ensure_ascii=False))
                         layout_failures.append(f"{page.name} {condition}: {error!r} ({saved})")
                         laid_out = ocr_layout.Layout(recognition.width, recognition.height)
+                truth = skewed_truth(page.lines, copy, skewed + recognition.skew)
                 figures = score(page, truth, recognition, laid_out)
                 add(total, figures)
                 if args.verbose:

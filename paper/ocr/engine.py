@@ -555,6 +555,53 @@ def _find_boxes(grey):
     return [_Box(quad, *_crop(cleaned, quad)) for quad in _detect(grey)]
 
 
+# Lines further askew than this (degrees) are levelled before they are read; past MAX_SKEW the
+# page is not askew but set at an angle on purpose (or the estimate is wrong).
+MIN_SKEW = 0.25
+MAX_SKEW = 8.0
+
+
+def _skew(boxes):
+    """How far (degrees, anticlockwise) the picture must be turned to level its lines: the
+    median slope of the long horizontal lines found, 0.0 when they are level already."""
+    angles = []
+    for box in boxes:
+        along = box.quad[1] - box.quad[0]
+        across = np.linalg.norm(box.quad[3] - box.quad[0])
+        if np.linalg.norm(along) > 4 * across:
+            angles.append(np.degrees(np.arctan2(along[1], along[0])))
+    if len(angles) < 5:
+        return 0.0
+    angle = float(np.median(angles))
+    return round(angle, 2) if MIN_SKEW <= abs(angle) <= MAX_SKEW else 0.0
+
+
+def _turn_matrix(shape, angle):
+    height, width = shape
+    return cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+
+
+def _turned(grey, angle):
+    """The picture turned ``angle`` degrees anticlockwise about its centre, its size kept."""
+    height, width = grey.shape
+    paper = int(np.percentile(grey, 90))
+    return cv2.warpAffine(
+        grey,
+        _turn_matrix(grey.shape, angle),
+        (width, height),
+        flags=cv2.INTER_CUBIC,
+        borderValue=paper,
+    )
+
+
+def _turned_quads(quads, shape, angle):
+    matrix = _turn_matrix(shape, angle)
+    return [
+        cv2.transform(quad.reshape(-1, 1, 2), matrix).reshape(-1, 2).astype(np.float32)
+        for quad in quads
+    ]
+
+
 TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 TURN_WORDS = {90: "顺时针旋转90°", 180: "旋转180°", 270: "逆时针旋转90°"}
 
@@ -572,10 +619,16 @@ def _read_page(grey):
             f"扫描图可能是{how}：已将其{TURN_WORDS[rotation]}后识别，识别结果中的位置按转正后的"
             f"图计算。请把扫描图转正后重新上传，区域才与扫描图对应。"
         )
+    skew = _skew(boxes)
+    if skew:
+        grey = _turned(grey, skew)
+        cleaned = _without_rules(grey)
+        quads = _turned_quads([box.quad for box in boxes], grey.shape, skew)
+        boxes = [_Box(quad, *_crop(cleaned, quad)) for quad in quads]
     lines = [line for line in _read_lines(grey, boxes) if line.chars]
     lines = [line for line in lines if line.confidence >= LINE_THRESHOLD]
     lines.sort(key=lambda line: (line.box[1], line.box[0]))
-    return grey.shape, lines, rotation, problems
+    return grey.shape, lines, rotation, skew, problems
 
 
 def _describe(lines, height, width):
@@ -633,7 +686,7 @@ def recognise(picture):
         return recognition
     try:
         with _LOCK:
-            (height, width), lines, rotation, problems = _read_page(grey)
+            (height, width), lines, rotation, skew, problems = _read_page(grey)
     except Exception:  # a bug here must not stop a batch: the editor is told, the log has it
         logger.exception("OCR failed on a %d×%d picture", width, height)
         recognition.problems.append(
@@ -644,6 +697,7 @@ def recognise(picture):
     recognition.width, recognition.height = width, height
     recognition.lines = lines
     recognition.rotation = rotation
+    recognition.skew = skew
     recognition.problems = problems + _describe(lines, height, width)
     recognition.seconds = time.perf_counter() - started
     return recognition

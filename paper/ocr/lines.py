@@ -78,6 +78,9 @@ class Recognition:
     # scanned on its side or upside down is read upright, its boxes in the turned picture
     # (whose size is width × height above).
     rotation: int = 0
+    # Then degrees it was turned anticlockwise about its centre, its size kept, to level lines
+    # scanned askew (a page fed in at an angle); 0.0 when they were level.
+    skew: float = 0.0
 
     @property
     def confidence(self):
@@ -104,6 +107,7 @@ class Recognition:
             "seconds": round(self.seconds, 3),
             "problems": list(self.problems),
             "rotation": self.rotation,
+            "skew": round(self.skew, 2),
             "lines": [line.to_json() for line in self.lines],
         }
 
@@ -117,4 +121,5 @@ class Recognition:
             seconds=data.get("seconds", 0.0),
             problems=list(data.get("problems", [])),
             rotation=data.get("rotation", 0),
+            skew=data.get("skew", 0.0),
         )
