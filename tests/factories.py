@@ -234,10 +234,11 @@ PRINTED_PAGE = [
 ]
 
 
-def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0, **options):
+def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0, skew=0, **options):
     """A scan of printed text: ``lines`` of (left, top, size, text, bold) in black on white,
     in Noto CJK (Debian's fonts-noto-cjk); ``rotate`` turns the page anticlockwise (90: on
-    its side)."""
+    its side); ``skew`` turns it as many degrees anticlockwise about its centre, its size
+    kept (a page fed in askew)."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont
@@ -250,6 +251,8 @@ def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0,
         draw.text((left, top), text, font=font, fill="black")
     if rotate:
         image = image.rotate(rotate, expand=True)
+    if skew:
+        image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor="white")
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
     return buffer.getvalue()

@@ -119,7 +119,7 @@ class RecognisedPage:
 
     def zone(self, box):
         """``box`` (px) as a zone's fields, inside the page; None for a box of no size."""
-        left, top, right, bottom = self.recognition.fractions(box)
+        left, top, right, bottom = self.recognition.page_box(box)
         left, top = _places(left, ROUND_FLOOR), _places(top, ROUND_FLOOR)
         right, bottom = _places(right, ROUND_CEILING), _places(bottom, ROUND_CEILING)
         right, bottom = min(right, Decimal(1)), min(bottom, Decimal(1))

@@ -5,6 +5,7 @@ the Recognition carries; ``fractions()`` gives them as shares of the page, as zo
 Everything here is plain data that survives a round trip through JSON (PageRecognition.data).
 """
 
+import math
 from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]
@@ -97,6 +98,41 @@ class Recognition:
             max(0.0, top / self.height),
             min(1.0, right / self.width),
             min(1.0, bottom / self.height),
+        )
+
+    def page_box(self, box):
+        """``box`` in pixels of the picture as read, as shares of the page as stored (left,
+        top, right, bottom, 0–1): levelling and turning undone, as zones and covers need it.
+
+        A box levelled from a page scanned askew comes back as the upright box around it: a
+        little larger, never smaller, so that a cover still covers.
+        """
+        left, top, right, bottom = box
+        corners = [(left, top), (right, top), (right, bottom), (left, bottom)]
+        if self.skew:
+            # The engine turned the picture anticlockwise about its centre (cv2's sense);
+            # turning clockwise by as much puts each corner back.
+            angle = math.radians(self.skew)
+            cos, sin = math.cos(angle), math.sin(angle)
+            cx, cy = self.width / 2, self.height / 2
+            corners = [
+                (cos * (x - cx) - sin * (y - cy) + cx, sin * (x - cx) + cos * (y - cy) + cy)
+                for x, y in corners
+            ]
+        shares = [(x / self.width, y / self.height) for x, y in corners]
+        # The picture was turned clockwise by ``rotation`` before it was read: turn back.
+        if self.rotation == 90:
+            shares = [(y, 1 - x) for x, y in shares]
+        elif self.rotation == 180:
+            shares = [(1 - x, 1 - y) for x, y in shares]
+        elif self.rotation == 270:
+            shares = [(1 - y, x) for x, y in shares]
+        xs, ys = [x for x, _ in shares], [y for _, y in shares]
+        return (
+            max(0.0, min(xs)),
+            max(0.0, min(ys)),
+            min(1.0, max(xs)),
+            min(1.0, max(ys)),
         )
 
     def to_json(self):

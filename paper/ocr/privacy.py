@@ -104,19 +104,6 @@ def padded(box, line):
     return left - across, top - along, right + across, bottom + along
 
 
-def unturned(box, rotation):
-    """``box`` (shares of a picture turned ``rotation`` degrees clockwise before it was read)
-    as shares of the page as stored, whose images are covered."""
-    left, top, right, bottom = box
-    if rotation == 90:
-        return top, 1 - right, bottom, 1 - left
-    if rotation == 180:
-        return 1 - right, 1 - bottom, 1 - left, 1 - top
-    if rotation == 270:
-        return 1 - bottom, left, 1 - top, right
-    return box
-
-
 def text_layer(recognition, order=None):
     """The recognised lines as a TextLayer: the characters folded as a PDF's are, each with
     its box in shares of the page; a line's start and a space are marked as spaced.
@@ -133,7 +120,7 @@ def text_layer(recognition, order=None):
             if box is None:
                 spaced.add(len(chars))
                 continue
-            share = unturned(recognition.fractions(padded(box, line)), recognition.rotation)
+            share = recognition.page_box(padded(box, line))
             for folded in fold(char):
                 chars.append(folded)
                 boxes.append(share)

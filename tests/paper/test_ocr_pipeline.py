@@ -1,6 +1,7 @@
 """One scanned page through the OCR (paper.ocr.pipeline): claimed once, read, written whole."""
 
 import io
+import math
 import socket
 from datetime import timedelta
 
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.django_db
 ID_LINE = PRINTED_PAGE[6]  # 370602199001011239,声明作废。
 BIRTH_DATE = text_box(ID_LINE, 6, 8)
 READABLE = [text_box(ID_LINE, 0, 6), text_box(ID_LINE, 14, 4)]
+# The middle of the headline's second character.
+_HEADLINE = text_box(PRINTED_PAGE[0], 1, 1)
+HEADLINE_START = ((_HEADLINE[0] + _HEADLINE[2]) / 2, (_HEADLINE[1] + _HEADLINE[3]) / 2)
 
 
 def drafts(page):
@@ -228,6 +232,37 @@ def test_a_scan_on_its_side_is_read_and_its_id_covered_in_place(turned):
     turned_back = {90: (top, 1 - right, bottom, 1 - left), 270: (1 - bottom, left, 1 - top, right)}
     box = turned_back[turned]  # 90: anticlockwise
     assert darkness(page.image, box) > 0.97
+
+
+def turned_point(x, y, degrees, size=(800, 1100)):
+    """Where the point (shares) of the upright page is on it turned anticlockwise about its
+    centre by ``degrees``, its size kept (as PIL's rotate turns it)."""
+    width, height = size
+    angle = math.radians(degrees)
+    dx, dy = (x - 0.5) * width, (y - 0.5) * height
+    return (
+        (width / 2 + dx * math.cos(angle) + dy * math.sin(angle)) / width,
+        (height / 2 - dx * math.sin(angle) + dy * math.cos(angle)) / height,
+    )
+
+
+@pytest.mark.parametrize("skew", [5, -4])
+def test_a_scan_fed_in_askew_has_its_id_covered_where_it_is_printed(skew):
+    page = make_scanned_page(make_text_scan(skew=skew), code="A03", name="公告")
+    recognition = recognise_page(page)
+    assert abs(recognition.data["skew"] + skew) < 1  # levelled by turning back as much
+    page.refresh_from_db()
+    left, top, right, bottom = BIRTH_DATE
+    middle = (top + bottom) / 2
+    for share in (0.1, 0.5, 0.9):  # the first, middle and last of the hidden digits
+        x, y = turned_point(left + share * (right - left), middle, skew)
+        assert darkness(page.image, (x - 0.005, y - 0.004, x + 0.005, y + 0.004)) > 0.97, share
+    (article,) = [item for item in drafts(page) if item._meta.model_name == "article"]
+    x, y = turned_point(*HEADLINE_START, skew)
+    assert any(
+        zone.left <= x <= zone.left + zone.width and zone.top <= y <= zone.top + zone.height
+        for zone in article.zones.all()
+    )
 
 
 def test_a_pdf_with_a_text_layer_is_not_read():

@@ -3,7 +3,7 @@
 import pytest
 
 from paper.ocr.lines import Char, Line, Recognition
-from paper.ocr.privacy import covering, unturned
+from paper.ocr.privacy import covering
 
 # A page 1000 × 1000 px; characters 20 px wide on lines 20 px high.
 SIZE = 1000
@@ -106,4 +106,5 @@ def test_no_text_no_boxes():
     ],
 )
 def test_boxes_read_on_a_turned_picture_are_put_back_on_the_page(rotation, expected):
-    assert unturned((0.1, 0.2, 0.3, 0.4), rotation) == pytest.approx(expected)
+    read = Recognition(width=1000, height=1000, rotation=rotation)
+    assert read.page_box((100, 200, 300, 400)) == pytest.approx(expected)
