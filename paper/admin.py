@@ -727,21 +727,25 @@ def recognised_item_context(item):
     crop = None
     if review and page.has_image:
         # The item's zones as they are now (the editor may have moved them), else its blocks.
-        boxes = [
+        # In the image's pixels as stored (review.image_width × image_height); the lines are
+        # drawn over it through review.overlay_transform.
+        width, height = review.image_width, review.image_height
+        shares = [
             (
-                float(zone.left) * review.width,
-                float(zone.top) * review.height,
-                float(zone.left + zone.width) * review.width,
-                float(zone.top + zone.height) * review.height,
+                float(zone.left),
+                float(zone.top),
+                float(zone.left + zone.width),
+                float(zone.top + zone.height),
             )
             for zone in item.zones.all()
-        ] or review.boxes_of(label, item.pk)
+        ] or [review.page_share(box) for box in review.boxes_of(label, item.pk)]
+        boxes = [(x0 * width, y0 * height, x1 * width, y1 * height) for x0, y0, x1, y1 in shares]
         if boxes:
-            margin = review.width * 0.01
+            margin = width * 0.01
             left = max(min(box[0] for box in boxes) - margin, 0)
             top = max(min(box[1] for box in boxes) - margin, 0)
-            right = min(max(box[2] for box in boxes) + margin, review.width)
-            bottom = min(max(box[3] for box in boxes) + margin, review.height)
+            right = min(max(box[2] for box in boxes) + margin, width)
+            bottom = min(max(box[3] for box in boxes) + margin, height)
             crop = {
                 "viewbox": f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}",
                 "width": round(right - left),
@@ -773,14 +777,15 @@ def recognised_guides(item):
     review = review_of(recognition_of(item.page))
     if review is None:
         return []
+    shares = [review.page_share(box) for box in review.boxes_of(item._meta.label_lower, item.pk)]
     return [
         {
-            "x": round(left / review.width, 4),
-            "y": round(top / review.height, 4),
-            "width": round((right - left) / review.width, 4),
-            "height": round((bottom - top) / review.height, 4),
+            "x": round(left, 4),
+            "y": round(top, 4),
+            "width": round(right - left, 4),
+            "height": round(bottom - top, 4),
         }
-        for left, top, right, bottom in review.boxes_of(item._meta.label_lower, item.pk)
+        for left, top, right, bottom in shares
     ]
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.utils.html import format_html, format_html_join
 
-from .lines import Line
+from .lines import Line, Recognition
 
 # A line read with less confidence than this is marked for editors; so is a character.
 # RapidOCR scores clean print above 0.95; below these the text is wrong more often than not.
@@ -124,6 +124,37 @@ class PageReview:
     blocks: list[ReviewBlock] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     skipped: int = 0  # lines or blocks left out because the data did not make sense
+    # How the engine turned and levelled the scan before reading it (Recognition.rotation,
+    # .skew): the boxes are in that frame, the page's image is not.
+    rotation: int = 0
+    skew: float = 0.0
+
+    @property
+    def image_width(self):
+        """The page's image in the boxes' pixels: as stored, the other way round if turned."""
+        return self.height if self.rotation in (90, 270) else self.width
+
+    @property
+    def image_height(self):
+        return self.width if self.rotation in (90, 270) else self.height
+
+    @property
+    def overlay_transform(self):
+        """An SVG transform from the frame the boxes are in to the page's image ("" if none)."""
+        steps = {
+            90: f"matrix(0 -1 1 0 0 {self.width})",
+            180: f"matrix(-1 0 0 -1 {self.width} {self.height})",
+            270: f"matrix(0 1 -1 0 {self.height} 0)",
+        }
+        transform = [steps[self.rotation]] if self.rotation in steps else []
+        if self.skew:
+            transform.append(f"rotate({self.skew:.3f} {self.width / 2:.1f} {self.height / 2:.1f})")
+        return " ".join(transform)
+
+    def page_share(self, box):
+        """``box`` (pixels, as read) in shares of the page as stored (left, top, right, bottom)."""
+        turned = Recognition(self.width, self.height, rotation=self.rotation, skew=self.skew)
+        return turned.page_box(box)
 
     @cached_property
     def low_lines(self):
@@ -223,6 +254,11 @@ def page_review(data):
     if width <= 0 or height <= 0:
         return None
     review = PageReview(width=width, height=height)
+    try:
+        review.rotation = int(data.get("rotation") or 0) % 360
+        review.skew = float(data.get("skew") or 0.0)
+    except (TypeError, ValueError):
+        review.rotation, review.skew = 0, 0.0
     review.problems = [str(problem) for problem in data.get("problems") or [] if problem]
     for index, line in enumerate(data.get("lines") or []):
         try:

@@ -1,5 +1,10 @@
 """What an editor is shown of a recognition: paper.ocr.review, pure functions over the data."""
 
+import math
+import re
+
+import pytest
+
 from paper.ocr.lines import Char, Line, Recognition
 from paper.ocr.review import LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review
 
@@ -71,3 +76,36 @@ def test_no_reading_is_none():
     assert page_review({"width": 10, "height": -1, "lines": []}) is None
     empty = page_review({"width": 10, "height": 10})
     assert empty.lines == [] and empty.blocks == [] and empty.low_lines == []
+
+
+def svg_apply(transform, point):
+    """``point`` through an SVG transform list of matrix() and rotate() steps (right first)."""
+    x, y = point
+    for name, args in reversed(re.findall(r"(\w+)\(([^)]*)\)", transform)):
+        values = [float(value) for value in args.split()]
+        if name == "matrix":
+            a, b, c, d, e, f = values
+            x, y = a * x + c * y + e, b * x + d * y + f
+        else:
+            angle, cx, cy = math.radians(values[0]), values[1], values[2]
+            dx, dy = x - cx, y - cy
+            x = cx + dx * math.cos(angle) - dy * math.sin(angle)
+            y = cy + dx * math.sin(angle) + dy * math.cos(angle)
+    return x, y
+
+
+@pytest.mark.parametrize("rotation, skew", [(0, 0.0), (90, 0.0), (180, 1.5), (270, -2.0)])
+def test_the_overlay_puts_boxes_where_the_page_image_has_them(rotation, skew):
+    """The SVG transform over the stored image and page_share (zones, covers) agree."""
+    review = page_review({"width": 1200, "height": 1600, "rotation": rotation, "skew": skew})
+    box = (300, 400, 500, 460)
+    corners = [svg_apply(review.overlay_transform, (x, y)) for x in box[::2] for y in box[1::2]]
+    drawn = (
+        min(x for x, _ in corners) / review.image_width,
+        min(y for _, y in corners) / review.image_height,
+        max(x for x, _ in corners) / review.image_width,
+        max(y for _, y in corners) / review.image_height,
+    )
+    assert drawn == pytest.approx(review.page_share(box), abs=1e-4)
+    if rotation in (90, 270):
+        assert (review.image_width, review.image_height) == (1600, 1200)
