@@ -842,8 +842,13 @@ class PageRedactionInline(admin.TabularInline):
     model = PageRedaction
     form = PageRedactionForm
     extra = 0
-    fields = ["left", "top", "width", "height", "found_by_ocr"]
-    readonly_fields = ["found_by_ocr"]
+    fields = ["left", "top", "width", "height", "made_by_ocr"]
+    readonly_fields = ["made_by_ocr"]
+
+    # Said in words: the admin's boolean icon reads out "True" or "False" to a screen reader.
+    @admin.display(description="识别时添加")
+    def made_by_ocr(self, redaction):
+        return "是" if redaction.found_by_ocr else "否"
 
 
 class PageAdminForm(EditConflictForm):

@@ -62,7 +62,7 @@ class RecognitionAdminMixin:
         table = format_html_join("", "<p><strong>{}</strong> {}</p>", rows)
         return format_html("{}{}", table, button)
 
-    @admin.action(description="识别文字(扫描图 OCR,生成待核对的草稿)", permissions=["change"])
+    @admin.action(description="识别扫描图上的文字(生成待核对的草稿)", permissions=["change"])
     def recognise_text(self, request, queryset):
         self.start_recognition(request, list(queryset.select_related("issue")), force=False)
 
