@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
+from paper.ocr.lines import union
+
 FONTS = "/usr/share/fonts/opentype/noto/"
 SERIF = FONTS + "NotoSerifCJK-Regular.ttc"
 SERIF_BOLD = FONTS + "NotoSerifCJK-Bold.ttc"
@@ -79,16 +81,6 @@ class TypesetPage:
     def text(self):
         """The page's text in reading order, a line per printed line."""
         return "\n".join(line.text for line in self.lines)
-
-
-def _union(boxes):
-    boxes = list(boxes)
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
 
 
 class _Setter:
@@ -204,7 +196,7 @@ def typeset_page(
                     )
                 )
                 y += small_leading
-            placed_notices.append(TypesetNotice(text, _union(boxes)))
+            placed_notices.append(TypesetNotice(text, union(boxes)))
             y += setter.px(4)
             draw.line([(x, y), (x + column_width, y)], fill=(120, 120, 120), width=1)
             y += setter.px(6)
@@ -330,8 +322,8 @@ def _set_article(
         subheadline=subheadline,
         paragraphs=_paragraphs(body_lines),
         byline=byline if any(line.kind == "byline" for line in lines) else "",
-        box=_union(line.box for line in heads + lines),
-        headline_box=_union(headline_boxes),
+        box=union(line.box for line in heads + lines),
+        headline_box=union(headline_boxes),
     )
     return heads + lines, typeset, end
 
@@ -361,7 +353,7 @@ def vertical_column(text, *, points=20, dpi=300, margin=60, spacing=0.12, font_p
         x = margin + (size - font.getlength(char)) / 2
         draw.text((x, margin + k * step), char, font=font, fill=INK)
         boxes.append(draw.textbbox((x, margin + k * step), char, font=font))
-    return picture, TypesetLine(text, _union(boxes), "vertical")
+    return picture, TypesetLine(text, union(boxes), "vertical")
 
 
 def vertical_page(texts, *, points=16, dpi=300, margin=60):

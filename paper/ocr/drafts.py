@@ -26,6 +26,7 @@ from paper.importing.writing import review_note
 from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
 
 from .layout import is_low_confidence, lay_out
+from .lines import union
 
 # Two readings this alike (0–1, difflib's ratio of their text) are of the same item; so are
 # two whose zones cover this much of the same (intersection over union).
@@ -108,7 +109,7 @@ class RecognisedPage:
         total = sum(count for count, _ in weights)
         confidence = sum(c * v for c, v in weights) / total if total else None
         if boxes is None:
-            boxes = [_union([line.box for line in chosen])] if chosen else []
+            boxes = [union([line.box for line in chosen])] if chosen else []
         zones = [zone for box in boxes if (zone := self.zone(box))]
         unsure = [
             (i + 1, recognised[i].text.strip(), recognised[i].confidence)
@@ -240,7 +241,7 @@ class RecognisedPage:
                 box = (
                     block.box
                     if len(runs) == 1
-                    else _union([self.recognition.lines[i].box for i in lines])
+                    else union([self.recognition.lines[i].box for i in lines])
                 )
                 data = block.to_json()
                 data.update(
@@ -273,15 +274,6 @@ def _item_key(item):
     if item is None:
         return None
     return {"model": item._meta.label_lower, "pk": item.pk}
-
-
-def _union(boxes):
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
 
 
 def _places(value, rounding):

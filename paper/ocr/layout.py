@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from paper.importing.parsing import NUMBERED_SECTION, Heading, Paragraph, Section
 from paper.importing.parts import part_for, registered_parts
 
-from .lines import Box, Line
+from .lines import Box, Line, union
 
 # Lines an editor must check: a line's mean confidence below this, or any character below this.
 LOW_LINE_CONFIDENCE = 0.8
@@ -262,16 +262,6 @@ class _Line:
 def _ems(text):
     """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
     return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
-
-
-def union(boxes):
-    boxes = list(boxes)
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
 
 
 def _overlap(a, b, axis=0):

@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 Box = tuple[float, float, float, float]
 
 
+def union(boxes):
+    """The smallest box around ``boxes`` (at least one)."""
+    boxes = list(boxes)
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+
+
 @dataclass(frozen=True)
 class Char:
     """One recognised character: where it is printed and how sure the engine was (0–1)."""

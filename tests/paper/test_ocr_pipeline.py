@@ -20,6 +20,7 @@ from tests.factories import (
     make_text_scan,
     text_box,
 )
+from tests.paper.test_page_redaction import darkness as darkness_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,20 +40,6 @@ def darkness(field, box):
     """The share of dark pixels of a stored image (a FieldFile) in ``box`` (shares)."""
     with field.open("rb") as stored:
         return darkness_of(Image.open(io.BytesIO(stored.read())).convert("L"), box)
-
-
-def darkness_of(image, box):
-    left, top, right, bottom = box
-    crop = image.crop(
-        (
-            round(left * image.width),
-            round(top * image.height),
-            round(right * image.width),
-            round(bottom * image.height),
-        )
-    )
-    histogram = crop.histogram()
-    return sum(histogram[:80]) / sum(histogram)
 
 
 def stored_bytes(field):
