@@ -358,11 +358,6 @@ class RecognitionStatus(models.TextChoices):
     FAILED = "failed", "识别失败"
 
 
-class PageRecognitionQuerySet(models.QuerySet):
-    def done(self):
-        return self.filter(status=RecognitionStatus.DONE)
-
-
 class PageRecognition(models.Model):
     """The text read off a page's scan by OCR (paper.ocr), and how the reading went.
 
@@ -393,8 +388,6 @@ class PageRecognition(models.Model):
     seconds = models.FloatField("用时(秒)", null=True, blank=True)
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("修改时间", auto_now=True)
-
-    objects = PageRecognitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "文字识别"

@@ -26,7 +26,7 @@ from paper.importing.writing import review_note
 from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
 
 from .layout import is_low_confidence, lay_out
-from .lines import union
+from .lines import confidence_of, union
 
 # Two readings this alike (0–1, difflib's ratio of their text) are of the same item; so are
 # two whose zones cover this much of the same (intersection over union).
@@ -105,9 +105,7 @@ class RecognisedPage:
         recognised = self.recognition.lines
         lines = sorted(set(lines))
         chosen = [recognised[i] for i in lines]
-        weights = [(len(line.text), line.confidence) for line in chosen if line.text]
-        total = sum(count for count, _ in weights)
-        confidence = sum(c * v for c, v in weights) / total if total else None
+        confidence = confidence_of(chosen)
         if boxes is None:
             boxes = [union([line.box for line in chosen])] if chosen else []
         zones = [zone for box in boxes if (zone := self.zone(box))]
@@ -322,8 +320,3 @@ def store_blocks(page, recognition, blocks):
     stored.confidence = recognition.confidence
     stored.save(update_fields=["data", "engine", "confidence", "updated"])
     return stored
-
-
-def blocks_json(page_recognition):
-    """The blocks a PageRecognition keeps (see RecognisedPage.blocks), or an empty list."""
-    return list((page_recognition.data or {}).get("blocks", []))

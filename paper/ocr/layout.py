@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from paper.importing.parsing import NUMBERED_SECTION, Heading, Paragraph, Section
 from paper.importing.parts import part_for, registered_parts
 
-from .lines import Box, Line, union
+from .lines import Box, Line, confidence_of, union
 
 # Lines an editor must check: a line's mean confidence below this, or any character below this.
 LOW_LINE_CONFIDENCE = 0.8
@@ -273,13 +273,6 @@ def is_low_confidence(line):
     return line.confidence < LOW_LINE_CONFIDENCE or any(
         char.confidence < LOW_CHAR_CONFIDENCE for char in line.chars
     )
-
-
-def confidence_of(lines):
-    """The mean confidence of the characters of ``lines`` (Line objects), or None."""
-    weights = [(len(line.text), line.confidence) for line in lines if line.text]
-    total = sum(count for count, _ in weights)
-    return sum(count * value for count, value in weights) / total if total else None
 
 
 def _is_noise(line, height):

@@ -1,7 +1,8 @@
 """What the OCR engine gives and the layout reads: lines of text with their boxes.
 
 Boxes are (left, top, right, bottom) in pixels of the picture that was recognised, whose size
-the Recognition carries; ``fractions()`` gives them as shares of the page, as zones keep them.
+the Recognition carries; ``page_box()`` gives them as shares of the page as stored, as zones
+keep them.
 Everything here is plain data that survives a round trip through JSON (PageRecognition.data).
 """
 
@@ -9,6 +10,13 @@ import math
 from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]
+
+
+def confidence_of(lines):
+    """The mean confidence of the characters of ``lines`` (Line objects), or None without text."""
+    weights = [(len(line.text), line.confidence) for line in lines if line.text]
+    total = sum(count for count, _ in weights)
+    return sum(count * value for count, value in weights) / total if total else None
 
 
 def union(boxes):
@@ -97,19 +105,7 @@ class Recognition:
     @property
     def confidence(self):
         """The mean confidence of every character on the page, or None without text."""
-        weights = [(len(line.text), line.confidence) for line in self.lines if line.text]
-        total = sum(count for count, _ in weights)
-        return sum(count * value for count, value in weights) / total if total else None
-
-    def fractions(self, box):
-        """``box`` in pixels as shares of the page (left, top, right, bottom), 0–1."""
-        left, top, right, bottom = box
-        return (
-            max(0.0, left / self.width),
-            max(0.0, top / self.height),
-            min(1.0, right / self.width),
-            min(1.0, bottom / self.height),
-        )
+        return confidence_of(self.lines)
 
     def page_box(self, box):
         """``box`` in pixels of the picture as read, as shares of the page as stored (left,
