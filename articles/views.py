@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
-from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
 from paper.data import filtered_list_response, json_error, json_response
+from paper.http import seconds_until_allowed
 from paper.pagination import FilteredListMixin
 from paper.text import meta_description
 
@@ -97,17 +97,16 @@ def suggestions_limited(request):
     """429 once an address has sent its suggestions for the hour (None while it may send)."""
     limit = settings.TEXT_SUGGESTIONS_PER_HOUR
     try:
-        usage = get_usage(
-            request, group="text-suggestion", key="ip", rate=f"{limit}/h", increment=True
-        )
+        retry_after = seconds_until_allowed(request, "text-suggestion", f"{limit}/h")
     except RedisError:
         # No count, no limit: refuse suggestions for now rather than let a flood through.
+        # (paper.views.service_unavailable says the same, but paper.views knows the notices
+        # app, which this one may not import.)
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
-    if not usage or not usage["should_limit"]:
+    if retry_after is None:
         return None
-    retry_after = usage["time_left"] + 1 if usage["time_left"] >= 0 else 3600
     return too_many_suggestions(request, limit, retry_after)
 
 

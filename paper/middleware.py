@@ -8,10 +8,10 @@ from django.middleware import http
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
-from django_ratelimit.core import get_usage
 from psycopg.errors import QueryCanceled
 from redis.exceptions import RedisError
 
+from .http import seconds_until_allowed
 from .text import find_resident_ids, mask_resident_ids
 from .views import resident_id_lookups_limited, service_unavailable
 
@@ -136,23 +136,13 @@ class ResidentIdLookupLimitMiddleware:
 
     def __call__(self, request):
         if is_resident_id_lookup(request):
+            limit = settings.RESIDENT_ID_LOOKUPS_PER_MINUTE
             try:
-                usage = get_usage(
-                    request,
-                    group="resident-id-lookup",
-                    key="ip",
-                    rate=f"{settings.RESIDENT_ID_LOOKUPS_PER_MINUTE}/m",
-                    increment=True,
-                )
+                retry_after = seconds_until_allowed(request, "resident-id-lookup", f"{limit}/m")
             except RedisError as error:
                 # Without a count there is no limit: refuse these lookups, serve everything else.
                 logger.error("Rate-limit cache unavailable: %s", error)
                 return service_unavailable(request)
-            if usage and usage["should_limit"]:
-                # The window's last second is time_left from now and still counts; time_left
-                # is -1 when the count could not be read back (a key that had just expired).
-                retry_after = usage["time_left"] + 1 if usage["time_left"] >= 0 else 60
-                return resident_id_lookups_limited(
-                    request, settings.RESIDENT_ID_LOOKUPS_PER_MINUTE, retry_after
-                )
+            if retry_after is not None:
+                return resident_id_lookups_limited(request, limit, retry_after)
         return self.get_response(request)
