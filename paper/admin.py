@@ -29,6 +29,7 @@ from .models import (
     RecognitionStatus,
     printed_item_models,
 )
+from .ocr.lines import union
 from .ocr.recognition_admin import RecognitionAdminMixin
 from .ocr.review import KIND_LABELS, LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review, percent
 from .page_files import attach_page_file, find_zones, render_stored_page
@@ -742,10 +743,9 @@ def recognised_item_context(item):
         boxes = [(x0 * width, y0 * height, x1 * width, y1 * height) for x0, y0, x1, y1 in shares]
         if boxes:
             margin = width * 0.01
-            left = max(min(box[0] for box in boxes) - margin, 0)
-            top = max(min(box[1] for box in boxes) - margin, 0)
-            right = min(max(box[2] for box in boxes) + margin, width)
-            bottom = min(max(box[3] for box in boxes) + margin, height)
+            left, top, right, bottom = union(boxes)
+            left, top = max(left - margin, 0), max(top - margin, 0)
+            right, bottom = min(right + margin, width), min(bottom + margin, height)
             crop = {
                 "viewbox": f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}",
                 "width": round(right - left),
