@@ -8,18 +8,22 @@ task delivered again after its worker died takes its own claim over at once.
 
 A database that does not answer is retried with a growing wait; a page that cannot be read is
 not (its PageRecognition says why).
+
+The task is bound to paper.celery's application, loaded here rather than with Django: only the
+processes that send or run tasks pay for importing Celery (`celery -A paper` finds the
+application in paper.celery).
 """
 
-from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..celery import app
 from ..models import Page, PageRecognition, RecognitionStatus
 from .pipeline import RecognitionFailed, holder_is_gone, lease, recognise_page
 
 
-@shared_task(
+@app.task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
