@@ -31,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample" / "page-export-2024-10-22.txt"
-FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-{}.ttc"
 # Pixels of a page scanned at 200 dpi: A4 (tabloid pages are about this), a broadsheet.
 SIZES = {"small": (800, 1100), "tabloid": (1654, 2339), "broadsheet": (2756, 3937)}
 
@@ -50,12 +49,14 @@ def sentences():
 
 def typeset(rng, texts, size):
     """A page as printed: headlines over columns of body text, a notice column with IDs."""
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFilter
+
+    from tests.typeset import SANS, SANS_BOLD, cjk_font
 
     width, height = size
     scale = width / 1654
-    body = ImageFont.truetype(FONTS.format("Regular"), round(30 * scale), index=2)
-    head = ImageFont.truetype(FONTS.format("Bold"), round(60 * scale), index=2)
+    body = cjk_font(SANS, round(30 * scale))
+    head = cjk_font(SANS_BOLD, round(60 * scale))
     image = Image.new("L", size, 245)
     draw = ImageDraw.Draw(image)
     columns, margin = 3, round(90 * scale)

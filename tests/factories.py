@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from paper.models import Issue, Page
+from tests import typeset
 
 SAMPLE_EXPORT = Path(settings.BASE_DIR) / "sample" / "page-export-2024-10-22.txt"
 
@@ -177,10 +178,7 @@ def make_scan(width=1400, height=2000, format="PNG", **options):
     return buffer.getvalue()
 
 
-CJK_FONTS = {
-    False: "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    True: "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-}
+CJK_FONTS = {False: typeset.SERIF, True: typeset.SANS_BOLD}
 
 
 def make_printed_scan(lines, size=(1400, 2000), confidence=0.97):
@@ -193,13 +191,13 @@ def make_printed_scan(lines, size=(1400, 2000), confidence=0.97):
     """
     import io
 
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
     read = []
     for left, top, font_size, text, bold in lines:
-        font = ImageFont.truetype(CJK_FONTS[bold], font_size, index=2)  # index 2: SC
+        font = typeset.cjk_font(CJK_FONTS[bold], font_size)
         draw.text((left, top), text, font=font, fill=20)
         box = draw.textbbox((left, top), text, font=font)
         chars = []
@@ -241,13 +239,12 @@ def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0,
     kept (a page fed in askew)."""
     import io
 
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    fonts = "/usr/share/fonts/opentype/noto/NotoSansCJK-{}.ttc"
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
     for left, top, font_size, text, bold in lines:
-        font = ImageFont.truetype(fonts.format("Bold" if bold else "Regular"), font_size, index=2)
+        font = typeset.cjk_font(typeset.SANS_BOLD if bold else typeset.SANS, font_size)
         draw.text((left, top), text, font=font, fill="black")
     if rotate:
         image = image.rotate(rotate, expand=True)
@@ -261,13 +258,9 @@ def make_text_scan(lines=PRINTED_PAGE, size=(800, 1100), format="PNG", rotate=0,
 def text_box(line, first, count, size=(800, 1100)):
     """Where ``count`` characters of ``line`` (a PRINTED_PAGE row) from ``first`` are printed,
     in shares of the page, measured with the font; shrunk a little to lie inside them."""
-    from PIL import ImageFont
 
     left, top, font_size, text, bold = line
-    weight = "Bold" if bold else "Regular"
-    font = ImageFont.truetype(
-        f"/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc", font_size, index=2
-    )
+    font = typeset.cjk_font(typeset.SANS_BOLD if bold else typeset.SANS, font_size)
     start = left + font.getlength(text[:first])
     end = left + font.getlength(text[: first + count])
     _, ink_top, _, ink_bottom = font.getbbox(text, anchor="la")
