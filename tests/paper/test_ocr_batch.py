@@ -13,6 +13,7 @@ from io import StringIO
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -163,6 +164,19 @@ def test_a_bad_range_is_refused():
         ocr_pages("--date-from", "1994-05-02", "--date-to", "1994-05-01")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         ocr_pages("--date-from", "1994-5-1x", "--date-to", "1994-05-01")
+
+
+def test_a_bad_date_on_the_command_line_is_a_message_not_a_traceback():
+    run = subprocess.run(
+        [sys.executable, "manage.py", "ocr_pages", "--date-from", "2024-13-01", "--date-to", "x"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SECRET_KEY": "test-only"},
+    )
+    assert run.returncode == 2
+    assert "日期 2024-13-01 不对,请写成 YYYY-MM-DD" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 # --- Through Celery: a real worker process, the real Redis broker ----------------------------

@@ -11,6 +11,7 @@ With OCR_BROKER_URL set, each page is sent to the Celery workers as a task inste
 database; without it, it reads the pages itself.
 """
 
+import argparse
 import datetime
 import time
 
@@ -36,7 +37,11 @@ def day(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"日期 {value} 不对,请写成 YYYY-MM-DD,例如 2024-10-22。") from error
+        # argparse's own error: a usage line and exit status 2 on the command line, a
+        # CommandError through call_command (a CommandError raised here is a traceback).
+        raise argparse.ArgumentTypeError(
+            f"日期 {value} 不对,请写成 YYYY-MM-DD,例如 2024-10-22。"
+        ) from error
 
 
 def label(page):
