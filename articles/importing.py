@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from paper.importing.parsing import snippet
 from paper.importing.parts import ImportPart
-from paper.importing.writing import at_line, review_note, status_for
+from paper.importing.writing import at_line, fit_to_fields, review_note, status_for
 
 from .models import Article, ArticleZone
 from .parsing import read_articles
@@ -115,15 +115,16 @@ def write_recognised_articles(page, parsed_articles, result):
             issue=page.issue,
             page=page,
             order=order,
-            kicker=(story.kicker if story else "")[:HEADLINE_LENGTH],
+            kicker=story.kicker if story else "",
             headline=headline,
-            subheadline=(story.subheadline if story else "")[:HEADLINE_LENGTH],
-            source=source[:50],
-            dateline=parsed.dateline[:100],
-            byline=" ".join(filter(None, [*bylines, parsed.byline]))[:200],
+            subheadline=story.subheadline if story else "",
+            source=source,
+            dateline=parsed.dateline,
+            byline=" ".join(filter(None, [*bylines, parsed.byline])),
             body=body,
             **reading.fields([*problems, *parsed.problems], parsed.repairs, captions),
         )
+        fit_to_fields(article, ("kicker", "subheadline", "source", "dateline", "byline"))
         article.save()
         ArticleZone.objects.bulk_create(
             ArticleZone(article=article, **zone) for zone in reading.zones

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from paper.importing.parts import ImportPart
-from paper.importing.writing import at_line, review_note, status_for
+from paper.importing.writing import at_line, fit_to_fields, review_note, status_for
 from paper.text import chinese_date
 
 from .models import (
@@ -200,10 +200,9 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
     else:
         for name, value in reading.fields(problems, extra=notes).items():
             setattr(notice, name, value)
-        # Text read off a scan may run on where no printed notice would: cut to the fields.
-        _fit(notice, ("headline", "announcer", "credit_code"))
+        fit_to_fields(notice, ("headline", "announcer", "credit_code"))
         for item in items:
-            _fit(item, ("holder", "document_name", "number", "issuer", "other_identifier"))
+            fit_to_fields(item, ("holder", "document_name", "number", "issuer", "other_identifier"))
     with at_line(parsed.line):
         notice.save()
         for item in items:
@@ -218,12 +217,6 @@ def write_notice(notice, parsed, page, order, types, *, publish=False, reading=N
                 message=parsed.wedding.message,
             )
     return WrittenNotice(parsed, notice, items, problems, notes)
-
-
-def _fit(obj, names):
-    for name in names:
-        limit = obj._meta.get_field(name).max_length
-        setattr(obj, name, getattr(obj, name)[:limit])
 
 
 def write_recognised_notices(page, parsed_notices, result):

@@ -48,6 +48,14 @@ def status_for(publish, needs_review):
     return PrintedStatus.PUBLISHED if publish and not needs_review else PrintedStatus.DRAFT
 
 
+def fit_to_fields(obj, names):
+    """Cut each of the text fields ``names`` of ``obj`` to its max_length: text read off a scan
+    may run on where nothing printed would."""
+    for name in names:
+        limit = obj._meta.get_field(name).max_length
+        setattr(obj, name, getattr(obj, name)[:limit])
+
+
 def review_note(problems, repairs=()):
     """The 核对说明 of an imported item: what an editor must check, then what was repaired."""
     lines = []
