@@ -183,6 +183,27 @@ def test_a_notice_with_several_matching_items_is_listed_once(client):
     assert notice_refs(client, doc_type=card.pk) == sorted([both.reference, other.reference])
 
 
+def test_a_short_holder_name_matches_its_characters_in_order(client):
+    make_archive(1)
+    wang_wei = make_notice(items=[{"holder": "王伟"}])
+    wei_wang = make_notice(items=[{"holder": "伟王"}])
+    latin = make_notice(items=[{"holder": "Li Ming"}])
+    assert notice_refs(client, holder="王伟") == [wang_wei.reference]
+    assert notice_refs(client, holder="王") == sorted([wang_wei.reference, wei_wang.reference])
+    assert notice_refs(client, holder="li") == [latin.reference]
+    assert notice_refs(client, holder="霍") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_a_short_holder_name_is_looked_up_in_the_characters_index():
+    # The test tables are too small for the planner to prefer an index of its own accord: with
+    # sequential scans off, it shows that the filter's expression is the one the index holds.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Notice.objects.with_holder("王").explain()
+    assert "lostitem_holder_chars" in plan
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
