@@ -352,6 +352,8 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     # Every term common: read the newest documents, a bounded stretch; a common phrase fills a
     # page there.
     per_day = stats.per_day()
+    # The budget counts from here: the stretches read below are part of what the reader waits.
+    deadline = time.monotonic() + WINDOWS_BUDGET_SECONDS
     end = last
     stretch = WALK_SAMPLE
     objects = []
@@ -374,7 +376,7 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     if stats.candidates(query.rarest_term(stats)) < BITMAP_CANDIDATES:
         return _bitmap(matching, limit, date_field, large_bitmap=True)
     objects, searched_from = _by_windows(
-        matching, limit, first, last, FIRST_WINDOW_DAYS, date_field, budget=WINDOWS_BUDGET_SECONDS
+        matching, limit, first, last, FIRST_WINDOW_DAYS, date_field, deadline=deadline
     )
     return Results(objects, len(objects), searched_from is not None, "windows", searched_from)
 
@@ -454,22 +456,22 @@ def _bitmap(matching, limit, date_field, large_bitmap=False):
     return Results([found[key] for key in keys[:limit]], len(keys), False, "bitmap")
 
 
-def _by_windows(matching, limit, first, last, window, date_field, budget=None):
+def _by_windows(matching, limit, first, last, window, date_field, deadline=None):
     """The bitmap plan over successive date ranges, newest first, each twice the last.
 
-    With a ``budget`` (seconds), no further window is begun once it is spent: then the earliest
-    day searched comes back with the matches, for the page to say so (else None).
+    With a ``deadline`` (time.monotonic()), no further window is begun after it, but the first
+    always is: then the earliest day searched comes back with the matches, for the page to say
+    so (else None).
     """
     objects = []
     end = last
-    started = time.monotonic()
     while end >= first and len(objects) < limit:
         start = max(first, end - datetime.timedelta(days=window - 1))
         in_window = matching.filter(**{f"{date_field}__range": (start, end)})
         objects.extend(_unindexed_order(in_window, date_field)[: limit - len(objects)])
         end = start - datetime.timedelta(days=1)
         window *= 2
-        spent = budget is not None and time.monotonic() - started > budget
+        spent = deadline is not None and time.monotonic() > deadline
         if spent and end >= first and len(objects) < limit:
             return objects, start
     return objects, None
