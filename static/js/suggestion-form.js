@@ -76,6 +76,9 @@
   // The notice's link "发现错误?帮我们改正" opens the form here rather than its own page.
   document.querySelectorAll('a[data-opens="' + details.id + '"]').forEach(function (link) {
     link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+        return; // a new tab or window: the form's own page
+      }
       event.preventDefault();
       details.open = true;
       details.scrollIntoView({ block: "start" });

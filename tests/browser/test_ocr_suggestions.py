@@ -98,3 +98,25 @@ def test_without_javascript_the_link_leads_to_the_forms_own_page(browser, live_s
     expect(page.get_by_role("status")).to_contain_text("谢谢,编辑核对后会更新")
     context.close()
     assert "隆重举行" in TextSuggestion.objects.get().body
+
+
+@pytest.mark.parametrize("page", [390], ids=["phone"], indirect=True)
+def test_a_token_that_cannot_be_fetched_sends_nothing_and_says_where_to_go(live_server, page):
+    article = make_article(body=OCR_BODY, ocr_confidence=0.87)
+    page.route("**/suggest/token/", lambda route: route.fulfill(status=503, body="{}"))
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request))
+    page.goto(live_server.url + article.get_absolute_url())
+    form = page.locator("details.suggestion")
+    form.locator("summary").click()
+    body = form.get_by_label("正文")
+    body.fill(body.input_value().replace("降重", "隆重"))
+    form.get_by_role("button", name="提交修改建议").click()
+    error = form.locator("[data-token-error]")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("暂时无法提交")
+    expect(error.get_by_role("link", name="单独的改正页面")).to_have_attribute(
+        "href", f"/articles/{article.pk}/suggest/"
+    )
+    expect(form.get_by_role("button", name="提交修改建议")).to_be_enabled()  # may try again
+    assert posts == [] and not TextSuggestion.objects.exists()
