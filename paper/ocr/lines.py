@@ -17,7 +17,8 @@ Box = tuple[float, float, float, float]
 # On a probe page RapidOCR scored every clean line 0.97–1.00 and every misread line of a
 # blurred, noisy copy 0.59–0.83: a mean under 0.9 takes in all of those misreads and none of
 # the clean lines, where 0.8 (the layout's figure before) let the misreads from 0.80 to 0.83
-# through; a character under 0.8 marks a wrong character in a line the rest keeps above 0.9.
+# through. A character under 0.8 catches one wrong character, which hardly moves a long
+# line's mean.
 DOUBTFUL_LINE_CONFIDENCE = 0.9
 DOUBTFUL_CHAR_CONFIDENCE = 0.8
 
