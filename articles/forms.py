@@ -1,4 +1,4 @@
-"""A reader's correction of recognised text: the form on ``/articles/<id>/suggest/``."""
+"""A reader's correction of recognised text: the form on an article's page and on ``/suggest/``."""
 
 import ipaddress
 from difflib import SequenceMatcher

@@ -11,4 +11,9 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("articles/<int:pk>.json", views.article_detail_json, name="article-detail-json"),
     path("articles/<int:pk>/suggest/", views.article_suggest, name="article-suggest"),
+    path(
+        "articles/<int:pk>/suggest/token/",
+        views.article_suggest_token,
+        name="article-suggest-token",
+    ),
 ]

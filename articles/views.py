@@ -1,9 +1,10 @@
 from functools import partial
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from redis.exceptions import RedisError
 
@@ -44,6 +45,12 @@ def article_detail(request, pk):
         "structured_data": news_article(article, canonical_url),
         "previous_article": previous_article,
         "next_article": next_article,
+        # Recognised text may be corrected on the page itself; the form carries no CSRF token
+        # (the page is cached for everyone): static/js/suggestion-form.js fetches the reader's.
+        "suggestion_form": (
+            TextSuggestionForm(article=article) if article.is_recognised_text else None
+        ),
+        "per_hour": settings.TEXT_SUGGESTIONS_PER_HOUR,
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -91,6 +98,18 @@ def article_suggest(request, pk):
         "per_hour": settings.TEXT_SUGGESTIONS_PER_HOUR,
     }
     return render(request, "articles/article_suggest.html", context, status=status)
+
+
+@never_cache  # each reader's own token: never kept by the page cache, a CDN or a browser
+@require_GET
+def article_suggest_token(request, pk):
+    """The reader's CSRF token for the correction form on an article's (cached) page.
+
+    ``get_token`` also has the CSRF cookie set on this response, so that the form, sent with
+    the token in its hidden field, passes the check like the form on its own page.
+    """
+    get_object_or_404(Article.objects.published().filter(ocr_confidence__isnull=False), pk=pk)
+    return json_response({"csrf_token": get_token(request)})
 
 
 def suggestions_limited(request):

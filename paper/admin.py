@@ -29,9 +29,9 @@ from .models import (
     RecognitionStatus,
     printed_item_models,
 )
-from .ocr.lines import union
+from .ocr.lines import DOUBTFUL_CHAR_CONFIDENCE, DOUBTFUL_LINE_CONFIDENCE, union
 from .ocr.recognition_admin import RecognitionAdminMixin
-from .ocr.review import KIND_LABELS, LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review, percent
+from .ocr.review import KIND_LABELS, page_review, percent
 from .page_files import attach_page_file, find_zones, render_stored_page
 from .page_rendering import PageFileError, max_bytes, render
 from .pagination import ArchivePaginator
@@ -713,8 +713,8 @@ def recognition_context(page, recognition):
         "confidence": percent(recognition.confidence)
         if recognition and recognition.confidence is not None
         else "",
-        "low_line_threshold": percent(LOW_LINE_CONFIDENCE),
-        "low_char_threshold": percent(LOW_CHAR_CONFIDENCE),
+        "low_line_threshold": percent(DOUBTFUL_LINE_CONFIDENCE),
+        "low_char_threshold": percent(DOUBTFUL_CHAR_CONFIDENCE),
     }
 
 
@@ -764,8 +764,8 @@ def recognised_item_context(item):
         "review_url": reverse("admin:paper_page_recognition", args=[page.pk])
         if recognition is not None
         else "",
-        "low_line_threshold": percent(LOW_LINE_CONFIDENCE),
-        "low_char_threshold": percent(LOW_CHAR_CONFIDENCE),
+        "low_line_threshold": percent(DOUBTFUL_LINE_CONFIDENCE),
+        "low_char_threshold": percent(DOUBTFUL_CHAR_CONFIDENCE),
     }
 
 

@@ -27,6 +27,7 @@ NOT_HTML = {
     "paper:livez",
     "articles:article-list-json",
     "articles:article-detail-json",
+    "articles:article-suggest-token",
     "notices:notice-list-json",
     "notices:notice-detail-json",
     "feeds:articles",

@@ -227,6 +227,7 @@ def ids(archive):
         "/articles/{}/",
         "/articles/{}.json",
         "/articles/{}/suggest/",
+        "/articles/{}/suggest/token/",
         "/notices/{}/",
         "/notices/{}.json",
         "/notices/{}/proof/",

@@ -301,6 +301,7 @@ def output_urls(archive):
         "notices-page": notice.page.get_absolute_url(),
         "article": article.get_absolute_url(),
         "article-suggest": reverse("articles:article-suggest", args=[article.pk]),
+        "article-suggest-token": reverse("articles:article-suggest-token", args=[article.pk]),
         "other-article": archive.other_article.get_absolute_url(),
         "article.json": reverse("articles:article-detail-json", args=[article.pk]),
         "articles": reverse("articles:article-list"),
@@ -348,6 +349,7 @@ FETCHED = {
     "articles:article-detail",
     "articles:article-detail-json",
     "articles:article-suggest",
+    "articles:article-suggest-token",
     "notices:notice-list",
     "notices:notice-list-json",
     "notices:notice-detail",
@@ -382,8 +384,9 @@ def client():
     return Client(raise_request_exception=False)
 
 
-# A form's CSRF token is drawn afresh for every response, whatever the archive holds.
-CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
+# A form's CSRF token is drawn afresh for every response, whatever the archive holds (in the
+# form's own page, and from the token URL the article page's form fetches it from).
+CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value="|"csrf_token": ")[^"]*')
 
 
 def fetch(client, url):

@@ -25,7 +25,7 @@ from paper.importing.parts import registered_parts
 from paper.importing.writing import review_note
 from paper.models import Page, PageRecognition, PrintedStatus, RecognitionStatus
 
-from .layout import is_low_confidence, lay_out
+from .layout import lay_out
 from .lines import confidence_of, union
 
 # Two readings this alike (0–1, difflib's ratio of their text) are of the same item; so are
@@ -112,7 +112,7 @@ class RecognisedPage:
         unsure = [
             (i + 1, recognised[i].text.strip(), recognised[i].confidence)
             for i in lines
-            if is_low_confidence(recognised[i])
+            if recognised[i].doubtful
         ]
         return Reading(lines, confidence, zones, unsure)
 

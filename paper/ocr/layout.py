@@ -36,10 +36,6 @@ from paper.importing.parts import part_for, registered_parts
 
 from .lines import Box, Line, confidence_of, union
 
-# Lines an editor must check: a line's mean confidence below this, or any character below this.
-LOW_LINE_CONFIDENCE = 0.8
-LOW_CHAR_CONFIDENCE = 0.5
-
 # Sizes, as multiples of the page's body text height (its median line height).
 DISPLAY_RATIO = 1.25  # taller than this: a display line (headline, kicker, subheadline, heading)
 HEADLINE_RATIO = 1.6  # a head whose tallest line is below this is a heading, unless it heads text
@@ -267,12 +263,6 @@ def _ems(text):
 def _overlap(a, b, axis=0):
     """How far boxes ``a`` and ``b`` overlap along x (``axis`` 0) or y (1)."""
     return min(a[axis + 2], b[axis + 2]) - max(a[axis], b[axis])
-
-
-def is_low_confidence(line):
-    return line.confidence < LOW_LINE_CONFIDENCE or any(
-        char.confidence < LOW_CHAR_CONFIDENCE for char in line.chars
-    )
 
 
 def _is_noise(line, height):
@@ -1151,7 +1141,7 @@ def _add_article(layout, recognition, blocks, heads, part):
             box=box,
             zones=zones,
             confidence=confidence_of([lines[i] for i in story_lines]),
-            low_confidence=[i for i in story_lines if is_low_confidence(lines[i])],
+            low_confidence=[i for i in story_lines if lines[i].doubtful],
             lines=story_lines,
             blocks=list(range(first_block, len(layout.blocks))),
             line=section.line,

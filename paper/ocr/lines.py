@@ -11,6 +11,21 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]
 
+# A doubtful line, one an editor must check: its mean confidence under the first figure, or
+# any of its characters under the second. One rule for what the review of a page marks
+# (paper.ocr.review) and what a draft's 核对说明 names (paper.ocr.drafts, from the layout).
+# On a probe page RapidOCR scored every clean line 0.97–1.00 and every misread line of a
+# blurred, noisy copy 0.59–0.83: a mean under 0.9 takes in all of those misreads and none of
+# the clean lines, where 0.8 (the layout's figure before) let the misreads from 0.80 to 0.83
+# through. A character under 0.8 catches one wrong character, which hardly moves a long
+# line's mean. Measured again on bench pages (A02 and a generated broadsheet; clean, noisy,
+# blurred and microfilm copies) against lines read not exactly as printed: this rule names
+# 10–15 of each copy's 32–42 such lines (0.8/0.5: 2–5), and 2–4 % of the lines read right
+# (microfilm 16 %; 0.8/0.5: 0–1 %). Half those lines scored 0.98 or more: no threshold below
+# clean print's scores finds them, editors still read the whole text.
+DOUBTFUL_LINE_CONFIDENCE = 0.9
+DOUBTFUL_CHAR_CONFIDENCE = 0.8
+
 
 def confidence_of(lines):
     """The mean confidence of the characters of ``lines`` (Line objects), or None without text."""
@@ -38,6 +53,10 @@ class Char:
     box: Box
     confidence: float
 
+    @property
+    def doubtful(self):
+        return self.confidence < DOUBTFUL_CHAR_CONFIDENCE
+
 
 @dataclass(frozen=True)
 class Line:
@@ -48,6 +67,13 @@ class Line:
     confidence: float  # the mean of its characters'
     chars: tuple[Char, ...] = ()
     vertical: bool = False
+
+    @property
+    def doubtful(self):
+        """Whether an editor must check this line (see DOUBTFUL_LINE_CONFIDENCE)."""
+        return self.confidence < DOUBTFUL_LINE_CONFIDENCE or any(
+            char.doubtful for char in self.chars
+        )
 
     @property
     def height(self):

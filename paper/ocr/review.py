@@ -3,21 +3,17 @@
 Pure functions over ``PageRecognition.data`` (see paper.ocr.lines, plus the layout's
 ``blocks``), which the admin draws: every block a rectangle coloured by its kind, linking to the
 draft it became; every line with its confidence, the doubtful ones and their doubtful characters
-marked. The data is read defensively: a reading without blocks, or with a block that points at
-a line that is not there, is shown as far as it goes, never an error.
+marked (``Line.doubtful``, paper.ocr.lines: the rule a draft's 核对说明 follows too). The data is
+read defensively: a reading without blocks, or with a block that points at a line that is not
+there, is shown as far as it goes, never an error.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.utils.html import format_html, format_html_join
 
 from .lines import Line, Recognition
-
-# A line read with less confidence than this is marked for editors; so is a character.
-# RapidOCR scores clean print above 0.95; below these the text is wrong more often than not.
-LOW_LINE_CONFIDENCE = 0.9
-LOW_CHAR_CONFIDENCE = 0.8
 
 KIND_LABELS = {
     "headline": "标题",
@@ -210,23 +206,26 @@ def review_line(index, data):
     box = read_box(line.box)
     if box is None or not isinstance(line.text, str):
         raise ValueError("not a line")
-    chars, low_boxes = [], []
-    for char in line.chars:
-        low = float(char.confidence) < LOW_CHAR_CONFIDENCE
-        chars.append(ReviewChar(str(char.text), float(char.confidence), low))
-        if low and (char_box := read_box(char.box)):
-            low_boxes.append(char_box)
+    # Confidences as numbers (float() refuses what is not one), for Line.doubtful to judge.
+    line = replace(
+        line,
+        confidence=float(line.confidence),
+        chars=tuple(replace(char, confidence=float(char.confidence)) for char in line.chars),
+    )
+    chars = [ReviewChar(str(char.text), char.confidence, char.doubtful) for char in line.chars]
+    low_boxes = [
+        char_box for char in line.chars if char.doubtful and (char_box := read_box(char.box))
+    ]
     if "".join(char.text for char in chars) != line.text:
         # Characters that do not spell the line (an engine that boxes words) mark nothing in
         # its text; their boxes still mark the scan.
-        chars = [ReviewChar(line.text, float(line.confidence), False)]
-    confidence = float(line.confidence)
+        chars = [ReviewChar(line.text, line.confidence, False)]
     return ReviewLine(
         index=index,
         text=line.text,
         box=box,
-        confidence=confidence,
-        low=confidence < LOW_LINE_CONFIDENCE or bool(low_boxes),
+        confidence=line.confidence,
+        low=line.doubtful,
         chars=chars,
         low_boxes=low_boxes,
         vertical=bool(line.vertical),

@@ -18,6 +18,7 @@ from articles.diffs import diff_html
 from articles.forms import unmask
 from articles.models import Article, ArticleRevision, TextSuggestion
 from paper import caching
+from paper.text import mask_resident_ids
 from tests.admin_forms import posted_form
 from tests.factories import make_article, make_notice, make_page
 
@@ -120,6 +121,108 @@ def test_the_article_page_stays_cacheable_and_the_form_is_never_cached(client, a
     form = client.get(suggest_url(article))
     assert "no-cache" in form["Cache-Control"] and "csrftoken" in form.cookies
     assert "烟合港前三季度" in form.content.decode()  # the text to correct, as it is now
+
+
+def token_url(article):
+    return f"/articles/{article.pk}/suggest/token/"
+
+
+def page_form_data(client, article, **changes):
+    """What the form on the article's page sends back, before its script adds the token."""
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    # The page is the same for everyone: its token field is empty, for the script to fill.
+    assert html.count('<input type="hidden" name="csrfmiddlewaretoken" value="">') == 1
+    form = response.context["suggestion_form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(changes)
+    return data
+
+
+def test_the_article_page_carries_the_form_to_every_reader_alike(client, article):
+    """Same bytes and ETag for a new reader and one holding a CSRF cookie; no token in them."""
+    returning = Client()
+    returning.get(token_url(article))
+    assert "csrftoken" in returning.cookies
+    pages = [reader.get(article.get_absolute_url()) for reader in (client, returning)]
+    assert pages[0].content == pages[1].content
+    assert pages[0]["ETag"] == pages[1]["ETag"]
+    for page in pages:
+        assert get_max_age(page) == 300 and not page.cookies
+        assert "Cookie" not in page.get("Vary", "")
+    html = pages[0].content.decode()
+    assert returning.cookies["csrftoken"].value not in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]', html) is None
+    assert f'<form class="suggest-form" method="post" action="{suggest_url(article)}">' in html
+    assert "发现识别错误?提出改正" in html and "烟合港前三季度" in html
+    assert '<script src="/static/js/suggestion-form.js" defer></script>' in html
+    # Without the script the form stays hidden and the notice's link leads to its own page.
+    assert '<details class="suggestion" id="suggestion" hidden' in html
+    assert f'<a href="{suggest_url(article)}" data-opens="suggestion">' in html
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": pages[0]["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_article_page_is_cached_once_for_all_readers_with_its_form(client, article, page_cache):
+    first = client.get(article.get_absolute_url())
+    returning = Client()
+    returning.get(token_url(article))
+    cached = returning.get(article.get_absolute_url())
+    assert cached.content == first.content and "发现识别错误?提出改正" in cached.content.decode()
+    assert not cached.cookies
+
+
+def test_the_token_url_is_never_cached_and_sets_the_readers_own_csrf_cookie(
+    client, article, page_cache
+):
+    response = client.get(token_url(article))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "ETag" not in response
+    token = response.json()["csrf_token"]
+    assert re.fullmatch(r"[A-Za-z0-9]{64}", token)
+    assert client.cookies["csrftoken"].value
+    # Another reader gets a cookie of their own, not a copy of the first reader's answer.
+    other = Client()
+    assert other.get(token_url(article)).json()["csrf_token"] != token
+    assert other.cookies["csrftoken"].value != client.cookies["csrftoken"].value
+    typeset = make_article(body="排版录入的正文。")
+    assert client.get(token_url(typeset)).status_code == 404
+    assert client.post(token_url(article)).status_code == 405
+
+
+def test_the_form_on_the_article_page_is_sent_with_the_fetched_token_and_refused_without(article):
+    reader = Client(enforce_csrf_checks=True)
+    data = page_form_data(reader, article, body=FIXED_BODY, note="烟合→烟台")
+    refused = reader.post(suggest_url(article), data)  # as the page has it: no token
+    assert refused.status_code == 403 and "表单没有提交成功" in refused.content.decode()
+    assert not TextSuggestion.objects.exists()
+    data["csrfmiddlewaretoken"] = reader.get(token_url(article)).json()["csrf_token"]
+    # Another reader's token does not go with this reader's cookie.
+    stranger = Client(enforce_csrf_checks=True)
+    assert stranger.post(suggest_url(article), data).status_code == 403
+    response = reader.post(suggest_url(article), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{suggest_url(article)}?sent=1"
+    assert "谢谢,编辑核对后会更新" in reader.get(response["Location"]).content.decode()
+    suggestion = TextSuggestion.objects.get()
+    assert (suggestion.body, suggestion.note) == (FIXED_BODY, "烟合→烟台")
+
+
+def test_the_form_on_the_article_page_shows_ids_masked_and_sends_nothing_hidden(client):
+    headline = "张三370602199001011239捐款"
+    body = "烟合港居民张三(身份证号370602199001011239)捐款。"
+    article = make_article(headline=headline, body=body, ocr_confidence=0.9)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "370602199001011239" not in html and "19900101" not in html
+    assert 'value="张三370602********1239捐款"' in html
+    assert "(身份证号370602********1239)捐款。</textarea>" in html
+    data = page_form_data(client, article, body=body.replace("烟合港", "烟台港"))
+    data = {name: mask_resident_ids(value) for name, value in data.items()}
+    assert all("19900101" not in value for value in data.values())
+    assert client.post(suggest_url(article), data).status_code == 302
+    # The digits the reader never saw are put back from the article, as on the form's own page.
+    assert TextSuggestion.objects.get().body == "烟台港居民张三(身份证号370602199001011239)捐款。"
 
 
 def test_a_suggestion_is_saved_pending_and_the_reader_thanked(client, article):
@@ -353,7 +456,9 @@ def test_accepting_puts_the_text_in_and_keeps_the_earlier_one(
         f"采纳{suggestion},改正识别文字。",
     )
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "烟台港前三季度" in page and "烟合港" not in page
+    # (The correction form's hint quotes 烟合港 as its example of a misreading.)
+    shown_text = page.replace("“烟台港”误识别为“烟合港”", "")
+    assert "烟台港前三季度" in shown_text and "烟合港" not in shown_text
     shown = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "采纳读者建议前的文字" in shown and f"xiaowang采纳{suggestion}" in shown
     assert "烟<del>合</del><ins>台</ins>港前三季度" in shown

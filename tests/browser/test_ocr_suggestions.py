@@ -1,10 +1,14 @@
-"""A reader on a phone corrects recognised text; an editor reads the difference and accepts it."""
+"""A reader on a phone corrects recognised text; an editor reads the difference and accepts it.
+
+The form is on the article's page, folded, with its CSRF token fetched by a script (the page is
+cached for everyone); without JavaScript the reader is led to the form's own page.
+"""
 
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.models import Article, ArticleRevision
+from articles.models import Article, ArticleRevision, TextSuggestion
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import make_article
 
@@ -20,24 +24,34 @@ OCR_BODY = (
 )
 
 
-@pytest.mark.parametrize("page", [375], ids=["phone"], indirect=True)
+@pytest.mark.parametrize("page", [390], ids=["phone"], indirect=True)
 def test_a_reader_corrects_recognised_text_and_an_editor_accepts_it(
     browser, live_server, page, screenshot
 ):
     article = make_article(body=OCR_BODY, ocr_confidence=0.87)
-    page.goto(live_server.url + article.get_absolute_url())
+    article_url = live_server.url + article.get_absolute_url()
+    tokens = []
+    page.on("request", lambda request: "/suggest/token/" in request.url and tokens.append(request))
+    page.goto(article_url)
     notice = page.locator(".recognised-text")
     expect(notice).to_contain_text("识别文本,可能有误")
     expect(notice).to_contain_text("识别置信度 87%")
+    form = page.locator("details.suggestion")
+    expect(form.locator("summary")).to_have_text("发现识别错误?提出改正")
+    expect(page.get_by_label("正文")).to_be_hidden()  # folded until the reader opens it
     screenshot("ocr-article")
+    # The notice's link opens the form on this page rather than leading to its own.
     notice.get_by_role("link", name="发现错误?帮我们改正").click()
+    expect(form).to_have_attribute("open", "")
+    assert page.url == article_url
 
-    body = page.get_by_label("正文")
+    body = form.get_by_label("正文")
     body.fill(body.input_value().replace("降重", "隆重").replace("烟合市", "烟台市"))
-    page.get_by_label("说明(可不填)").fill("“降重”应为“隆重”,“烟合市”应为“烟台市”")
+    form.get_by_label("说明(可不填)").fill("“降重”应为“隆重”,“烟合市”应为“烟台市”")
     screenshot("ocr-suggestion-form")
-    page.get_by_role("button", name="提交修改建议").click()
+    form.get_by_role("button", name="提交修改建议").click()
     expect(page.get_by_role("status")).to_contain_text("谢谢,编辑核对后会更新")
+    assert len(tokens) == 1  # fetched once, when the form was opened
 
     editor = User.objects.create_user("xiaowang", password="pw-for-tests-only", is_staff=True)
     editor.groups.add(Group.objects.get(name="编辑"))
@@ -65,3 +79,44 @@ def test_a_reader_corrects_recognised_text_and_an_editor_accepts_it(
     page.reload()  # the browser keeps its copy for max-age (300 s); a reload asks the server
     expect(page.locator(".article-body")).to_contain_text("东山宾馆隆重举行")
     assert Article.objects.published().search("隆重举行").get() == article
+
+
+def test_without_javascript_the_link_leads_to_the_forms_own_page(browser, live_server):
+    article = make_article(body=OCR_BODY, ocr_confidence=0.87)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    # The folded form would be sent without a token: without its script it is not shown.
+    expect(page.locator("details.suggestion")).to_be_hidden()
+    page.get_by_role("link", name="发现错误?帮我们改正").click()
+    expect(page).to_have_url(f"{live_server.url}/articles/{article.pk}/suggest/")
+    body = page.get_by_label("正文")
+    body.fill(body.input_value().replace("降重", "隆重"))
+    page.get_by_role("button", name="提交修改建议").click()
+    expect(page.get_by_role("status")).to_contain_text("谢谢,编辑核对后会更新")
+    context.close()
+    assert "隆重举行" in TextSuggestion.objects.get().body
+
+
+@pytest.mark.parametrize("page", [390], ids=["phone"], indirect=True)
+def test_a_token_that_cannot_be_fetched_sends_nothing_and_says_where_to_go(live_server, page):
+    article = make_article(body=OCR_BODY, ocr_confidence=0.87)
+    page.route("**/suggest/token/", lambda route: route.fulfill(status=503, body="{}"))
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request))
+    page.goto(live_server.url + article.get_absolute_url())
+    form = page.locator("details.suggestion")
+    form.locator("summary").click()
+    body = form.get_by_label("正文")
+    body.fill(body.input_value().replace("降重", "隆重"))
+    form.get_by_role("button", name="提交修改建议").click()
+    error = form.locator("[data-token-error]")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("暂时无法提交")
+    expect(error.get_by_role("link", name="单独的改正页面")).to_have_attribute(
+        "href", f"/articles/{article.pk}/suggest/"
+    )
+    expect(form.get_by_role("button", name="提交修改建议")).to_be_enabled()  # may try again
+    assert posts == [] and not TextSuggestion.objects.exists()

@@ -1,6 +1,7 @@
 """A page's recognised text written as drafts on that page: articles, notices, zones, blocks."""
 
 import json
+import re
 
 import pytest
 
@@ -11,6 +12,7 @@ from paper.models import PageRecognition, PrintedStatus
 from paper.ocr.drafts import write_recognised_page
 from paper.ocr.layout import lay_out
 from paper.ocr.lines import Recognition
+from paper.ocr.review import page_review
 from tests.factories import make_article, make_issue, make_notice, make_page
 from tests.paper.test_ocr_layout import (
     FIRST,
@@ -148,6 +150,35 @@ def test_low_confidence_lines_are_named_in_the_review_note():
     article = Article.objects.get(page=page)
     assert f"识别置信度低的行:第3行“{unsure.text}”(60%)" in article.review_note
     assert article.ocr_confidence < 0.97
+
+
+def test_a_line_the_review_marks_is_named_in_the_drafts_note():
+    """One rule (Line.doubtful): what the page's review marks, each draft's 核对说明 names."""
+    recognition = scanned_page()
+    doubtful = {
+        2: {"confidence": 0.85},  # by its mean: under the review's 0.9, over the old note's 0.8
+        5: {"chars": "one at 0.7"},  # one character under 0.8 (over the old note's 0.5)
+        len(recognition.lines) - 2: {"confidence": 0.6},  # a notice's line
+    }
+    for index, change in doubtful.items():
+        sure = recognition.lines[index]
+        if "chars" in change:
+            change = {"chars": [0.99] * (len(sure.text) - 1) + [0.7]}
+        recognition.lines[index] = line(sure.text, sure.box[0], sure.box[1], **change)
+        assert recognition.lines[index].doubtful
+    page = make_page(code="A03", name="公告")
+    created = write(page, recognition)
+    review = page_review(PageRecognition.objects.get(page=page).data)
+    assert {line.index for line in review.low_lines} == set(doubtful)
+    named = set()
+    for item in created:
+        marked = {
+            line.index + 1 for line in review.lines_of(item._meta.label_lower, item.pk) if line.low
+        }
+        in_note = {int(number) for number in re.findall(r"第(\d+)行“", item.review_note)}
+        assert marked == in_note, (item, item.review_note)
+        named |= in_note
+    assert named == {index + 1 for index in doubtful}
 
 
 def test_review_note_says_what_the_reading_repaired_and_could_not():

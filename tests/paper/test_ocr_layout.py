@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paper.ocr.layout import LOW_CHAR_CONFIDENCE, lay_out, reading_order, split_at_gutters
+from paper.ocr.layout import lay_out, reading_order, split_at_gutters
 from paper.ocr.lines import Char, Line, Recognition
 
 RECOGNITIONS = Path(__file__).parent / "recognitions"
@@ -323,11 +323,13 @@ def test_noise_is_left_out_folio_date_line_masthead_and_specks():
 def test_low_confidence_lines_are_listed_per_article_and_confidence_kept():
     lines = two_column_article()
     unsure = lines[3]
-    lines[3] = line(unsure.text, unsure.box[0], unsure.box[1], chars=[0.99] * 17 + [0.3])
-    lines[4] = line(lines[4].text, lines[4].box[0], lines[4].box[1], confidence=0.7)
+    # Doubtful as the review marks them (paper.ocr.lines): one character under 0.8, a line's
+    # mean under 0.9; a line at 0.91 with no character under 0.8 is not.
+    lines[3] = line(unsure.text, unsure.box[0], unsure.box[1], chars=[0.99] * 17 + [0.75])
+    lines[4] = line(lines[4].text, lines[4].box[0], lines[4].box[1], confidence=0.85)
+    lines[5] = line(lines[5].text, lines[5].box[0], lines[5].box[1], confidence=0.91)
     story = lay_out(recognise(lines)).articles[0]
     assert story.low_confidence == [3, 4]
-    assert LOW_CHAR_CONFIDENCE > 0.3
     assert 0.9 < story.confidence < 0.97
 
 

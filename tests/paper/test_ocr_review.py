@@ -5,8 +5,14 @@ import re
 
 import pytest
 
-from paper.ocr.lines import Char, Line, Recognition
-from paper.ocr.review import LOW_CHAR_CONFIDENCE, LOW_LINE_CONFIDENCE, page_review
+from paper.ocr.lines import (
+    DOUBTFUL_CHAR_CONFIDENCE,
+    DOUBTFUL_LINE_CONFIDENCE,
+    Char,
+    Line,
+    Recognition,
+)
+from paper.ocr.review import page_review
 
 
 def recognition(*lines):
@@ -32,11 +38,13 @@ def test_a_line_is_doubtful_by_its_confidence_or_by_a_characters():
     assert [char.low for char in review.lines[1].chars] == [False, True, False]
     assert review.lines[2].low_boxes == [(50.0, 90.0, 70.0, 110.0)]
     assert str(review.lines[2].text_html()) == '创新<mark title="这个字的置信度 50.0%">高</mark>'
-    assert LOW_CHAR_CONFIDENCE < LOW_LINE_CONFIDENCE
+    assert (DOUBTFUL_LINE_CONFIDENCE, DOUBTFUL_CHAR_CONFIDENCE) == (0.9, 0.8)
 
 
 def test_the_thresholds_are_strict():
-    at = Line("正好", (1, 1, 9, 9), LOW_LINE_CONFIDENCE, chars("正好", [LOW_CHAR_CONFIDENCE] * 2))
+    scores = [DOUBTFUL_CHAR_CONFIDENCE] * 2
+    at = Line("正好", (1, 1, 9, 9), DOUBTFUL_LINE_CONFIDENCE, chars("正好", scores))
+    assert not at.doubtful
     assert not page_review(recognition(at)).lines[0].low
 
 

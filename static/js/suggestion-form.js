@@ -1,0 +1,88 @@
+/*
+ * The correction form on an article's page (articles/article_detail.html). The page is cached
+ * and shared by every reader, so it carries no CSRF token: this script fetches the reader's own
+ * from the never-cached token URL (which also sets the CSRF cookie) when the form is opened,
+ * puts it in the hidden field and only then lets the form be sent, to the form's own page
+ * (/articles/<id>/suggest/), which thanks the reader or shows what was wrong. Without this
+ * script the form stays hidden and the link in the notice above it leads to that page instead.
+ */
+(function () {
+  "use strict";
+
+  var details = document.querySelector("details.suggestion");
+  if (!details || !window.fetch) {
+    return;
+  }
+  var form = details.querySelector("form");
+  var tokenField = form.querySelector('input[name="csrfmiddlewaretoken"]');
+  var tokenError = form.querySelector("[data-token-error]");
+  var button = form.querySelector('button[type="submit"]');
+  var pending = null;
+
+  function fetchToken() {
+    if (!pending) {
+      pending = fetch(details.getAttribute("data-token-url"), {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("token: HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          tokenField.value = data.csrf_token;
+        })
+        .catch(function (error) {
+          pending = null; // try again on the next attempt to send
+          throw error;
+        });
+    }
+    return pending;
+  }
+
+  details.hidden = false;
+  details.addEventListener("toggle", function () {
+    if (details.open) {
+      fetchToken().catch(function () {}); // reported when the reader sends the form
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    if (tokenField.value) {
+      return;
+    }
+    event.preventDefault();
+    button.disabled = true;
+    fetchToken().then(
+      function () {
+        tokenError.hidden = true;
+        form.submit();
+      },
+      function () {
+        tokenError.hidden = false;
+        button.disabled = false;
+      }
+    );
+  });
+
+  // Back to the page after sending (the browser's back/forward cache): the button works again.
+  window.addEventListener("pageshow", function () {
+    button.disabled = false;
+  });
+
+  // The notice's link "发现错误?帮我们改正" opens the form here rather than its own page.
+  document.querySelectorAll('a[data-opens="' + details.id + '"]').forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+        return; // a new tab or window: the form's own page
+      }
+      event.preventDefault();
+      details.open = true;
+      details.scrollIntoView({ block: "start" });
+      details.querySelector("summary").focus();
+    });
+  });
+})();
