@@ -122,17 +122,25 @@ class TextSuggestionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, prefilled=True, **kwargs):
+        """``prefilled=False``: the fields empty, for the article page's script to fill in from
+        ``text_to_correct()`` (the page, cached for every reader, does not repeat the body)."""
         self.article = article
-        initial = {
-            "headline": mask_resident_ids(article.headline),
-            "body": mask_resident_ids(article.body),
-            "base": text_digest(article),
-        }
+        initial = self.text_to_correct(article) if prefilled else {}
         super().__init__(*args, initial=initial, **kwargs)
         limit = len(article.body) + BODY_ROOM
         self.fields["body"].validators.append(MaxLengthValidator(limit))
         self.fields["body"].widget.attrs["maxlength"] = limit
+
+    @staticmethod
+    def text_to_correct(article):
+        """The fields' values to start from: the text as readers see it (IDs masked) and the
+        digest of the version it is."""
+        return {
+            "headline": mask_resident_ids(article.headline),
+            "body": mask_resident_ids(article.body),
+            "base": text_digest(article),
+        }
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))

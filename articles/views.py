@@ -48,7 +48,9 @@ def article_detail(request, pk):
         # Recognised text may be corrected on the page itself; the form carries no CSRF token
         # (the page is cached for everyone): static/js/suggestion-form.js fetches the reader's.
         "suggestion_form": (
-            TextSuggestionForm(article=article) if article.is_recognised_text else None
+            TextSuggestionForm(article=article, prefilled=False)
+            if article.is_recognised_text
+            else None
         ),
         "per_hour": settings.TEXT_SUGGESTIONS_PER_HOUR,
     }
@@ -103,13 +105,18 @@ def article_suggest(request, pk):
 @never_cache  # each reader's own token: never kept by the page cache, a CDN or a browser
 @require_GET
 def article_suggest_token(request, pk):
-    """The reader's CSRF token for the correction form on an article's (cached) page.
+    """The reader's CSRF token for the correction form on an article's (cached) page, and the
+    text the form starts from (fetched when a reader opens it, not sent to every reader).
 
     ``get_token`` also has the CSRF cookie set on this response, so that the form, sent with
     the token in its hidden field, passes the check like the form on its own page.
     """
-    get_object_or_404(Article.objects.published().filter(ocr_confidence__isnull=False), pk=pk)
-    return json_response({"csrf_token": get_token(request)})
+    article = get_object_or_404(
+        Article.objects.published().filter(ocr_confidence__isnull=False), pk=pk
+    )
+    return json_response(
+        {"csrf_token": get_token(request), "fields": TextSuggestionForm.text_to_correct(article)}
+    )
 
 
 def suggestions_limited(request):

@@ -2,9 +2,10 @@
  * The correction form on an article's page (articles/article_detail.html). The page is cached
  * and shared by every reader, so it carries no CSRF token: this script fetches the reader's own
  * from the never-cached token URL (which also sets the CSRF cookie) when the form is opened,
- * puts it in the hidden field and only then lets the form be sent, to the form's own page
- * (/articles/<id>/suggest/), which thanks the reader or shows what was wrong. Without this
- * script the form stays hidden and the link in the notice above it leads to that page instead.
+ * with the text to correct (the page does not carry the body twice), puts them in the form's
+ * fields and only then lets it be sent, to the form's own page (/articles/<id>/suggest/), which
+ * thanks the reader or shows what was wrong. Without this script the form stays hidden and the
+ * link in the notice above it leads to that page instead.
  */
 (function () {
   "use strict";
@@ -34,6 +35,14 @@
         })
         .then(function (data) {
           tokenField.value = data.csrf_token;
+          // The text to correct comes with the token (the page does not repeat it); what the
+          // reader has typed already is kept, the version it starts from is always set.
+          Object.keys(data.fields || {}).forEach(function (name) {
+            var field = form.elements[name];
+            if (field && (name === "base" || !field.value)) {
+              field.value = data.fields[name];
+            }
+          });
         })
         .catch(function (error) {
           pending = null; // try again on the next attempt to send
@@ -46,7 +55,14 @@
   details.hidden = false;
   details.addEventListener("toggle", function () {
     if (details.open) {
-      fetchToken().catch(function () {}); // reported when the reader sends the form
+      fetchToken().then(
+        function () {
+          tokenError.hidden = true;
+        },
+        function () {
+          tokenError.hidden = false; // no text to correct and no token: say where to go
+        }
+      );
     }
   });
 

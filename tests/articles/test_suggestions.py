@@ -128,13 +128,15 @@ def token_url(article):
 
 
 def page_form_data(client, article, **changes):
-    """What the form on the article's page sends back, before its script adds the token."""
+    """What the form on the article's page sends back, its text filled in by its script from
+    the token URL, before the script adds the token."""
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
     # The page is the same for everyone: its token field is empty, for the script to fill.
     assert html.count('<input type="hidden" name="csrfmiddlewaretoken" value="">') == 1
     form = response.context["suggestion_form"]
     data = {name: form[name].value() or "" for name in form.fields}
+    data.update(client.get(token_url(article)).json()["fields"])
     data.update(changes)
     return data
 
@@ -155,6 +157,8 @@ def test_the_article_page_carries_the_form_to_every_reader_alike(client, article
     assert re.search(r'name="csrfmiddlewaretoken" value="[^"]', html) is None
     assert f'<form class="suggest-form" method="post" action="{suggest_url(article)}">' in html
     assert "发现识别错误?提出改正" in html and "烟合港前三季度" in html
+    # The page does not repeat the body in the form: its fields are filled in from the token URL.
+    assert re.search(r'<textarea name="body"[^>]*>\s*</textarea>', html)
     assert '<script src="/static/js/suggestion-form.js" defer></script>' in html
     # Without the script the form stays hidden and the notice's link leads to its own page.
     assert '<details class="suggestion" id="suggestion" hidden' in html
@@ -215,8 +219,11 @@ def test_the_form_on_the_article_page_shows_ids_masked_and_sends_nothing_hidden(
     article = make_article(headline=headline, body=body, ocr_confidence=0.9)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "370602199001011239" not in html and "19900101" not in html
-    assert 'value="张三370602********1239捐款"' in html
-    assert "(身份证号370602********1239)捐款。</textarea>" in html
+    answer = client.get(token_url(article))
+    assert "19900101" not in answer.content.decode()
+    fields = answer.json()["fields"]
+    assert fields["headline"] == "张三370602********1239捐款"
+    assert fields["body"] == "烟合港居民张三(身份证号370602********1239)捐款。"
     data = page_form_data(client, article, body=body.replace("烟合港", "烟台港"))
     data = {name: mask_resident_ids(value) for name, value in data.items()}
     assert all("19900101" not in value for value in data.values())

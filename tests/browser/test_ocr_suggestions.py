@@ -4,6 +4,8 @@ The form is on the article's page, folded, with its CSRF token fetched by a scri
 cached for everyone); without JavaScript the reader is led to the form's own page.
 """
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
@@ -46,6 +48,7 @@ def test_a_reader_corrects_recognised_text_and_an_editor_accepts_it(
     assert page.url == article_url
 
     body = form.get_by_label("正文")
+    expect(body).to_have_value(re.compile("降重"))  # the text to correct, fetched with the token
     body.fill(body.input_value().replace("降重", "隆重").replace("烟合市", "烟台市"))
     form.get_by_label("说明(可不填)").fill("“降重”应为“隆重”,“烟合市”应为“烟台市”")
     screenshot("ocr-suggestion-form")
@@ -109,10 +112,11 @@ def test_a_token_that_cannot_be_fetched_sends_nothing_and_says_where_to_go(live_
     page.goto(live_server.url + article.get_absolute_url())
     form = page.locator("details.suggestion")
     form.locator("summary").click()
-    body = form.get_by_label("正文")
-    body.fill(body.input_value().replace("降重", "隆重"))
-    form.get_by_role("button", name="提交修改建议").click()
     error = form.locator("[data-token-error]")
+    expect(error).to_be_visible()  # said as soon as the form is opened
+    form.get_by_label("标题").fill("标题")
+    form.get_by_label("正文").fill("隆重举行")
+    form.get_by_role("button", name="提交修改建议").click()
     expect(error).to_be_visible()
     expect(error).to_contain_text("暂时无法提交")
     expect(error.get_by_role("link", name="单独的改正页面")).to_have_attribute(
