@@ -42,3 +42,22 @@ def test_permalinks_are_what_reverse_gives_under_any_script_prefix(prefix):
         assert expected["article"] == f"{prefix}articles/{article.pk}/"
     finally:
         clear_script_prefix()
+
+
+@pytest.mark.parametrize("prefix", ["/", "/archive/"])
+def test_the_path_tag_gives_what_the_url_tag_gives(prefix):
+    from django.template import Context, Template
+
+    article = make_article()
+    names = ["paper:home", "paper:search", "paper:issue-archive", "notices:notice-list"]
+    source = "".join(f"{{% url '{name}' %}}|{{% path '{name}' %}}\n" for name in names)
+    source += "{% url 'articles:article-detail-json' article.pk %}|"
+    source += "{% path 'articles:article-detail-json' pk=article.pk %}\n"
+    set_script_prefix(prefix)
+    try:
+        rendered = Template("{% load paths %}" + source).render(Context({"article": article}))
+    finally:
+        clear_script_prefix()
+    for line in rendered.strip().split("\n"):
+        by_url, by_path = line.split("|")
+        assert by_path == by_url and by_url.startswith(prefix)
