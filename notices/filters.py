@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from paper.filters import date_range, search_words
+from paper.forms import ListSelect
 
 from .models import DocumentAlias, DocumentType, Notice, NoticeKind
 
@@ -30,7 +31,9 @@ class NoticeFilterForm(forms.Form):
 
 
 class NoticeFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类型", empty_label="全部")
+    kind = django_filters.ChoiceFilter(
+        choices=NoticeKind.choices, label="类型", empty_label="全部", widget=ListSelect
+    )
     date_from, date_to = date_range()
     holder = django_filters.CharFilter(method="filter_holder", label="持有人", max_length=100)
     doc_type = django_filters.ModelChoiceFilter(
@@ -38,6 +41,7 @@ class NoticeFilter(django_filters.FilterSet):
         queryset=DocumentType.objects.all(),
         label="证件类型",
         empty_label="全部",
+        widget=ListSelect,
     )
     number = django_filters.CharFilter(method="filter_number", label="证件号码", max_length=100)
     q = search_words()
