@@ -45,6 +45,15 @@ def recognise_page_task(self, page_id, force=False):
     return {"page": page_id, "status": recognition.status, "skipped": recognition.skipped}
 
 
+def workers_listening(queue, timeout=1.0):
+    """The names of the workers consuming ``queue``, as Celery's remote control finds them
+    (none when no worker answers within ``timeout`` seconds)."""
+    replies = app.control.inspect(timeout=timeout).active_queues() or {}
+    return sorted(
+        name for name, queues in replies.items() if any(q["name"] == queue for q in queues)
+    )
+
+
 def send_pages(pages, *, force=False):
     """Send each of ``pages`` to the workers as a task, marked 排队中 in the meantime.
 

@@ -303,6 +303,38 @@ def test_the_batch_sends_its_pages_to_the_workers_and_follows_them(celery_worker
     out, _ = ocr_pages_ignoring_failure("--date-from", "1994-05-01", "--date-to", "1994-05-03")
     assert "要识别 1 个版面,跳过已识别的 2 个" in out
     assert Page.objects.count() == 3
+    assert f"在识别的 worker:{settings.OCR_QUEUE}@" in out
+
+
+@pytest.fixture
+def broker_without_worker(settings):
+    """The real Redis as the broker, with a queue of this run's own that no worker consumes."""
+    queue = f"test-ocr-idle-{os.getpid()}-{time.monotonic_ns()}"
+    settings.OCR_BROKER_URL, settings.OCR_QUEUE = BROKER_URL, queue
+    saved = {key: celery_app.conf[key] for key in CONF_KEYS}
+    reconfigure(broker_url=BROKER_URL, result_backend=RESULT_URL, task_default_queue=queue)
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        yield client, queue
+    finally:
+        reconfigure(**saved)
+        client.delete(*broker_keys(queue))
+        client.close()
+
+
+@pytest.mark.django_db
+def test_pages_sent_with_no_worker_listening_are_queued_and_the_operator_told(
+    broker_without_worker, media_root
+):
+    client, queue = broker_without_worker
+    pages = scanned_days(2)
+    out, _ = ocr_pages("--date-from", "1994-05-01", "--date-to", "1994-05-02", "--no-wait")
+    assert f"已把 2 个版面交给 Celery(队列 {queue})" in out
+    assert f"现在没有 worker 在处理队列 {queue}" in out
+    assert f"celery -A paper worker -Q {queue}" in out
+    assert "识别了" not in out  # it did not wait for them
+    assert statuses(pages) == ["queued", "queued"]
+    assert client.llen(queue) == 2
 
 
 def ocr_pages_ignoring_failure(*args):

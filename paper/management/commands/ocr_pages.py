@@ -63,8 +63,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="只列出要识别的版面,不识别,不写入。"
         )
+        parser.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="(设置了 OCR_BROKER_URL 时)把版面交给 Celery 后即退出,不等识别完成;"
+            "之后用 --dry-run 运行同一命令可查看还剩多少版面。",
+        )
 
-    def handle(self, *args, date_from, date_to, force, dry_run, verbosity, **options):
+    def handle(self, *args, date_from, date_to, force, dry_run, no_wait, verbosity, **options):
         if date_from > date_to:
             raise CommandError(f"开始日期 {date_from} 晚于结束日期 {date_to}。")
         self.verbosity = verbosity
@@ -89,6 +95,9 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         try:
+            if settings.OCR_BROKER_URL and no_wait:
+                self.send(pages, force)
+                return
             if settings.OCR_BROKER_URL:
                 failures, notes = self.send_to_workers(pages, force)
             else:
@@ -162,22 +171,38 @@ class Command(BaseCommand):
                 self.show_rate(bar, started)
         return failures, notes
 
-    def send_to_workers(self, pages, force):
-        """One Celery task per page; then follow the pages' readings in the database."""
-        from paper.ocr.tasks import recognise_page_task, send_pages
+    def send(self, pages, force):
+        """One Celery task per page, and a word on who will read them."""
+        from paper.ocr.tasks import send_pages, workers_listening
 
-        ids = [page.pk for page in pages]
+        queue = settings.OCR_QUEUE
         try:
             send_pages(pages, force=force)
+            workers = workers_listening(queue)
         except BrokerError as error:
             raise CommandError(
                 f"无法把任务交给消息队列 {settings.OCR_BROKER_URL}:{error}"
             ) from error
         if self.verbosity >= 1:
-            self.stdout.write(
-                f"已把 {len(pages)} 个版面交给 Celery(队列 {settings.OCR_QUEUE}),等待 worker 识别……"
-                "(Ctrl-C 只停止等待,任务留在队列中)"
-            )
+            self.stdout.write(f"已把 {len(pages)} 个版面交给 Celery(队列 {queue})。")
+            if workers:
+                self.stdout.write(f"在识别的 worker:{'、'.join(workers)}。")
+            else:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"现在没有 worker 在处理队列 {queue}:版面在队列中等着,"
+                        f"启动 worker 后才开始识别(celery -A paper worker -Q {queue})。"
+                    )
+                )
+
+    def send_to_workers(self, pages, force):
+        """One Celery task per page; then follow the pages' readings in the database."""
+        from paper.ocr.tasks import recognise_page_task
+
+        ids = [page.pk for page in pages]
+        self.send(pages, force)
+        if self.verbosity >= 1:
+            self.stdout.write("等待 worker 识别……(Ctrl-C 只停止等待,任务留在队列中)")
         started = time.monotonic()
         by_id = {page.pk: page for page in pages}
         resent = {}
