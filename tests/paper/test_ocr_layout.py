@@ -634,3 +634,65 @@ def test_text_at_the_foot_of_the_page_naming_the_paper_is_not_its_masthead():
     layout = lay_out(recognise(lines, height=1400))
     assert layout.noise == []
     assert layout.articles[0].paragraphs[-1].startswith("烟台日报社")
+
+
+def spaced_line(text, left, top, size, gaps):
+    """A line of ``text`` whose character ``k`` stands ``gaps[k]`` px further right than set
+    solid (the engine's characters' boxes: a gap before punctuation, a word space)."""
+    chars, x = [], left
+    for k, char in enumerate(text):
+        x += gaps.get(k, 0)
+        chars.append(Char(char, (x, top, x + size, top + size), 0.97))
+        x += size
+    return Line(text, (left, top, x, top + size), 0.97, tuple(chars))
+
+
+def test_headlines_of_neighbouring_columns_read_as_one_line_are_cut_apart():
+    """Two one-column articles side by side, their headlines a gutter apart (0.7 characters of
+    their type) and read by the engine as one line: cut there, each heads its own article."""
+    left_body, _ = column([FIRST], 40, 130)
+    right_body, _ = column([SECOND], 440, 130)
+    first = line("第一篇的标题在这里", 40, 60, size=40)  # to x 400
+    second = line("第二篇的标题好", 428, 60, size=40)
+    read = recognise([merged(first, second), *left_body, *right_body])
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) == len(read.lines) + 1
+    layout = lay_out(recognition)
+    assert [story.headline for story in layout.articles] == ["第一篇的标题在这里", "第二篇的标题好"]
+    assert layout.articles[0].paragraphs == [FIRST]
+    assert layout.articles[1].paragraphs == [SECOND]
+
+
+@pytest.mark.parametrize(
+    "text, gaps",
+    [
+        ("烟台成立了“中国整形美容协会”", {5: 26}),  # the ink of “ on its cell's right
+        ("中共中央国务院关于深化改革的意见", {4: 13}),  # a space between words (中央 国务院)
+        ("数字档案馆正式开放", dict.fromkeys(range(1, 9), 18)),  # spaced out
+    ],
+)
+def test_a_headline_set_over_two_columns_is_not_cut_at_its_own_gaps(text, gaps):
+    headline = spaced_line(text, 60, 40, 42, gaps)
+    body = flow([FIRST, SECOND, THIRD], [50, 450], 120)
+    recognition = recognise([headline, *body])
+    assert len(split_at_gutters(recognition).lines) == len(recognition.lines)
+    layout = lay_out(split_at_gutters(recognition))
+    assert [story.headline for story in layout.articles] == [text]
+
+
+def test_numbered_headline_over_two_columns_starts_an_article_not_a_heading():
+    """八、… set over the two columns of its article, right under the article before: a
+    headline (a numbered heading stands in its column), even at 1.4 times the body's size."""
+    first = flow([FIRST, SECOND], [50, 450], 120)
+    top = max(item.box[3] for item in first) + 12
+    numbered = "八、壮大产业工人队伍,不断巩固党长期执政"
+    lines = [
+        line(HEADLINE_A, 90, 40, size=40),
+        *first,
+        line(numbered, 150, top, size=28),
+        *flow([THIRD, FIRST], [50, 450], top + 48),
+    ]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == [HEADLINE_A, numbered]
+    assert layout.articles[0].paragraphs == [FIRST, SECOND]
+    assert layout.articles[1].paragraphs == [THIRD, FIRST]
