@@ -112,6 +112,7 @@ SOURCE = re.compile(
     r"(?P<source>本报讯|据新华社电|据[\u4e00-\u9fff]{1,8}?(?:社|报|网)(?:电|报道|消息)"
     r"|新华社[\u4e00-\u9fff]{1,6}\d{1,2}月\d{1,2}日电)"
 )
+FULL_WIDTH_PRINTED = set(",:;!?()")
 SENTENCE_ENDS = "。!?\uff01\uff1f…”」』)\uff09"
 
 
@@ -271,6 +272,15 @@ class _Line:
 def _ems(text):
     """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
     return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
+
+
+def _type_size(line):
+    """The size of a display line's type: its width over its characters where it has a few
+    (display type is set solid, and an engine boxes it taller or shorter than its type by a
+    fifth either way), its box's height otherwise. Punctuation the engine gives half-width
+    as the archive keeps it (,:;!?()) is printed full-width."""
+    ems = _ems(line.text) + sum(0.5 for char in line.text if char in FULL_WIDTH_PRINTED)
+    return line.width / ems if ems >= 3 else line.height
 
 
 def _overlap(a, b, axis=0):
@@ -453,7 +463,7 @@ def _is_heading(head, stacks, body):
     A numbered head (一、 …) is one, unless it stands across more than one column: a heading
     is set in its column, a headline over the columns of its article.
     """
-    if max(line.size for line in head.lines) >= HEADLINE_RATIO * body:
+    if max(_type_size(line) for line in head.lines) >= HEADLINE_RATIO * body:
         return False
     box = head.box
     text = "".join(line.text for line in head.lines).strip()

@@ -6,6 +6,7 @@ two characters, headlines two or three times the body's size.
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -696,3 +697,23 @@ def test_numbered_headline_over_two_columns_starts_an_article_not_a_heading():
     assert [story.headline for story in layout.articles] == [HEADLINE_A, numbered]
     assert layout.articles[0].paragraphs == [FIRST, SECOND]
     assert layout.articles[1].paragraphs == [THIRD, FIRST]
+
+
+def test_head_boxed_shorter_than_its_type_is_measured_by_its_width():
+    """A one-column head in three lines of 1.65 times the body's type, which the engine boxed
+    only 1.5 times as tall as the body: a headline (its characters' width says its size), not
+    a numbered heading of the article above."""
+    first, top = column([FIRST, SECOND], 50, 110)
+    head = []
+    for number, text in enumerate(["七、搭建建功立业", "平台,发挥产业工", "人主力军作用"]):
+        left = 50 + (360 - 33 * len(text)) // 2
+        read = line(text, left, top + 20 + number * 40, size=33)
+        head.append(replace(read, box=(*read.box[:3], read.box[1] + 30)))
+    second, _ = column([THIRD], 50, top + 150)
+    lines = [line("协会成立大会召开", 60, 40, size=40), *first, *head, *second]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == [
+        "协会成立大会召开",
+        "七、搭建建功立业平台,发挥产业工人主力军作用",
+    ]
+    assert layout.articles[1].paragraphs == [THIRD]
