@@ -47,6 +47,7 @@ KICKER_RATIO = 1.1  # a line right above a head this much larger than the body i
 HEADLINE_TIER = 0.8  # the lines of a head within this share of its largest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
 TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
+PITCH_CHARS = 4  # on a levelled page, a line this long is as large as its width over them
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
@@ -226,6 +227,7 @@ class _Line:
     index: int
     text: str
     box: Box
+    levelled: bool = False  # read on a page the engine levelled (Recognition.skew)
 
     @property
     def left(self):
@@ -258,10 +260,17 @@ class _Line:
         An engine's box of a short line is often taller than its type (告。 boxed with the
         stroke of its full stop); a line's width over its characters is the size of full-width
         type, half that for Latin letters and digits.
+
+        On a page the engine levelled, its boxes were found on the page askew and are taller
+        than the type by a fifth or so, each by its own share: the size of a line of a few
+        characters or more is its width over its characters (as printed, ，full-width), as
+        long as that is less than its height.
         """
         ems = _ems(self.text)
         if ems < 1:
             return self.height
+        if self.levelled and _printed_ems(self.text) >= PITCH_CHARS:
+            return min(self.height, self.width / _printed_ems(self.text))
         return (
             min(self.height, self.width / ems)
             if self.width / ems < TALL_BOX * self.height
@@ -274,12 +283,17 @@ def _ems(text):
     return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
 
 
+def _printed_ems(text):
+    """``_ems``, with punctuation the engine gives half-width (,:;!?()) full-width as printed."""
+    return _ems(text) + sum(0.5 for char in text if char in FULL_WIDTH_PRINTED)
+
+
 def _type_size(line):
     """The size of a display line's type: its width over its characters where it has a few
     (display type is set solid, and an engine boxes it taller or shorter than its type by a
     fifth either way), its box's height otherwise. Punctuation the engine gives half-width
     as the archive keeps it (,:;!?()) is printed full-width."""
-    ems = _ems(line.text) + sum(0.5 for char in line.text if char in FULL_WIDTH_PRINTED)
+    ems = _printed_ems(line.text)
     return line.width / ems if ems >= 3 else line.height
 
 
@@ -791,7 +805,8 @@ def lay_out(recognition, parts=None):
         if not indices:
             continue
         frame = _Frame(recognition.width, turned)
-        framed = [_Line(i, lines[i].text, frame.inward(lines[i].box)) for i in indices]
+        levelled = bool(recognition.skew)
+        framed = [_Line(i, lines[i].text, frame.inward(lines[i].box), levelled) for i in indices]
         found, body, specks = _pieces(framed)
         noise += specks
         layout.body_height = layout.body_height or body

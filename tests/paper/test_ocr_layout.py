@@ -717,3 +717,33 @@ def test_head_boxed_shorter_than_its_type_is_measured_by_its_width():
         "七、搭建建功立业平台,发挥产业工人主力军作用",
     ]
     assert layout.articles[1].paragraphs == [THIRD]
+
+
+def askew_box(read, height, overshoot=10):
+    """``read`` as the engine boxes a line on a page it levelled: taller than the type, each
+    box by its own share, and reaching a little further at both ends."""
+    left, top, right, bottom = read.box
+    middle = (top + bottom) / 2
+    return replace(
+        read, box=(left - overshoot, middle - height / 2, right + overshoot, middle + height / 2)
+    )
+
+
+def test_on_a_levelled_page_lines_boxed_taller_than_their_type_are_one_size():
+    """Two articles side by side on a page read askew and levelled (Recognition.skew): every
+    box a third or so taller than the type, some more than others, and a little wider. By
+    their height, some lines were their type's size and some a third larger, and each column
+    fell apart into pieces; by their width over their characters they are one size."""
+    left, _ = column([FIRST, SECOND, THIRD], 40, 130)
+    right, _ = column([SECOND, FIRST], 440, 130)
+    heights = [29, 29, 27, 29, 29.5, 27.2, 29]
+    lines = [
+        line("第一篇的标题在这里", 40, 60, size=40),
+        line("第二篇标题", 500, 80, size=40),
+        *(askew_box(read, heights[n % 7]) for n, read in enumerate(left + right)),
+    ]
+    recognition = replace(recognise(lines), skew=2.0)
+    layout = lay_out(recognition)
+    assert [story.headline for story in layout.articles] == ["第一篇的标题在这里", "第二篇标题"]
+    assert layout.articles[0].paragraphs == [FIRST, SECOND, THIRD]
+    assert layout.articles[1].paragraphs == [SECOND, FIRST]
