@@ -1,16 +1,12 @@
 """Newspaper pages whose text is known: typeset with Pillow and the Noto CJK fonts.
 
 For the OCR tests (tests/paper/test_ocr_engine.py) and bench/ocr_accuracy.py. A page is set in
-columns, as a daily prints it: each article a headline (large, often across several columns),
-maybe a kicker above it and a subheadline below, body paragraphs with a two-character first-line
-indent, and a trailing byline such as （本报记者 王晓）; a column of lost-certificate notices
-(遗失声明) down the right. It is rasterised at 300 dpi by default, so that sizes in points are
-those of print (body 9 pt is about 37 px).
-
-``typeset_page`` returns the picture and its ground truth: every printed line with its text in
-the form the archive keeps (half-width ,:;() as the page exports have them, though the page
-prints full-width ，：；（）) and its box in pixels, the articles with their parts and boxes, and
-the notices. ``vertical_column`` sets one vertical column of text, as older pages print.
+columns, as a daily prints it: each article a headline (large, often across several columns;
+one too long for a line wrapped into lines of about one length), maybe a kicker above it and a
+subheadline below, body paragraphs with a two-character first-line indent, and a trailing
+byline such as （本报记者 王晓）; a column of lost-certificate notices (遗失声明) down the
+right. It is rasterised at 300 dpi by default, so that sizes in points are those of print
+(body 9 pt is about 37 px).
 """
 
 import os
@@ -46,6 +42,8 @@ PRINTED = str.maketrans(
 )
 # Characters a line must not begin with (kinsoku): they stay at the end of the line before.
 NO_START = set("，。、；：！？）》”’」』】,.;:!?)")
+# Characters a line must not end with: opening brackets go to the start of the next line.
+NO_END = set("（《“‘「『【(")
 
 PAPER = (250, 248, 242)
 INK = (25, 25, 25)
@@ -118,12 +116,29 @@ class _Setter:
         for n, char in enumerate(text):
             advance = font.getlength(char)
             if x + advance > width and n > start and char not in NO_START:
-                lines.append((start, n))
-                start, x = n, 0
+                cut = n - 1 if text[n - 1] in NO_END and n - 1 > start else n
+                lines.append((start, cut))
+                start, x = cut, font.getlength(text[cut:n])
             x += advance
         if start < len(text):
             lines.append((start, len(text)))
         return lines
+
+    def balanced_breaks(self, text, font, width):
+        """``text`` in as few lines as ``breaks`` makes of it, but as even as they can be: a
+        headline that wraps is set in lines of about one length, as a subeditor sets it, not
+        with a word or a single character left on a line of its own."""
+        spans = self.breaks(text, font, width)
+        if len(spans) < 2:
+            return spans
+        low, high = font.getlength(text) / len(spans), width
+        while high - low > 1:
+            middle = (low + high) / 2
+            if len(self.breaks(text, font, middle)) > len(spans):
+                low = middle
+            else:
+                high = middle
+        return self.breaks(text, font, high)
 
     def write(self, x, y, text, font, fill=INK):
         """Places one line (drawn by ``commit``); returns its ink box (left, top, right,
@@ -276,7 +291,7 @@ def _set_article(
         )
         heads.append(TypesetLine(kicker, box, "kicker", index))
         y = box[3] + setter.px(6)
-    spans = setter.breaks(printed(headline), font, width)
+    spans = setter.balanced_breaks(printed(headline), font, width)
     headline_boxes = []
     for start, end in spans:
         text = printed(headline)[start:end]

@@ -43,6 +43,7 @@ KICKER_RATIO = 1.1  # a line right above a head this much larger than the body i
 HEADLINE_TIER = 0.8  # the lines of a head within this share of its largest are the headline
 MIN_BODY_CHARS = 4  # lines this long or longer measure the body text
 TALL_BOX = 0.8  # a box this much taller than its characters are wide is taller than its type
+PITCH_CHARS = 4  # on a levelled page, a line this long is as large as its width over them
 STACK_GAP = 1.2  # lines of one stack stand at most this far apart
 HEAD_GAP = 1.5  # lines of one head stand at most this far apart
 HEIGHT_TOLERANCE = 0.2  # lines of one stack differ in height by at most this
@@ -54,6 +55,8 @@ JUSTIFIED_SHARE = 0.5  # a column with this share of its lines reaching its righ
 PARAGRAPH_GAP = 0.8  # lines of a stack this far apart are in different paragraphs
 # A smaller head this close under text of its column is a heading in it, not a new headline.
 HEADING_GAP = 1.2
+SPANNING = 1.3  # a head this much wider than the page's columns stands across columns
+MIN_COLUMN_LINES = 3  # stacks of this many lines or more measure the columns' width
 # An article's text runs on below a gap across all its columns this tall (a picture, a rule):
 # smaller, it is a row the engine lost.
 BAND_GAP = 2.5
@@ -66,6 +69,13 @@ BRIDGE_WIDTH = 1.5  # a box this much wider than most in its region may run acro
 GUTTER_GAP = 0.8  # characters of a line this far apart (in characters) stand across a gutter
 SPACED_GUTTER_GAP = 1.5  # the same, with a space read between them
 WEAK_GUTTER_GAP = 0.15  # the same, where the lines around leave a gutter
+# Two characters of display type this far apart (in characters), neither of them punctuation,
+# in a line whose characters otherwise stand close: two headlines of neighbouring columns side
+# by side, read as one line. Within a headline set solid only punctuation leaves such a gap
+# (its ink is on one side of its cell), and a space between words about 0.3.
+DISPLAY_GUTTER_GAP = 0.4
+SPREAD = 3.0  # ... and at least this many times the line's usual gap (a spaced-out headline)
+PUNCTUATION = set("，。、；：！？,.;:!?“”‘’「」『』《》〈〉（）()【】[]—–-…·")
 FULL_LINE = 0.8  # that much of the usual line's length: a whole line of its column
 GUTTER_COVERAGE = 0.1  # where at most this share of the lines around reach: a gutter
 # The masthead, the folio and the date line stand in these shares of the page's height.
@@ -99,6 +109,7 @@ SOURCE = re.compile(
     r"(?P<source>本报讯|据新华社电|据[\u4e00-\u9fff]{1,8}?(?:社|报|网)(?:电|报道|消息)"
     r"|新华社[\u4e00-\u9fff]{1,6}\d{1,2}月\d{1,2}日电)"
 )
+FULL_WIDTH_PRINTED = set(",:;!?()")
 SENTENCE_ENDS = "。!?\uff01\uff1f…”」』)\uff09"
 
 
@@ -212,6 +223,7 @@ class _Line:
     index: int
     text: str
     box: Box
+    levelled: bool = False  # read on a page the engine levelled (Recognition.skew)
 
     @property
     def left(self):
@@ -244,10 +256,17 @@ class _Line:
         An engine's box of a short line is often taller than its type (告。 boxed with the
         stroke of its full stop); a line's width over its characters is the size of full-width
         type, half that for Latin letters and digits.
+
+        On a page the engine levelled, its boxes were found on the page askew and are taller
+        than the type by a fifth or so, each by its own share: the size of a line of a few
+        characters or more is its width over its characters (as printed, ，full-width), as
+        long as that is less than its height.
         """
         ems = _ems(self.text)
         if ems < 1:
             return self.height
+        if self.levelled and _printed_ems(self.text) >= PITCH_CHARS:
+            return min(self.height, self.width / _printed_ems(self.text))
         return (
             min(self.height, self.width / ems)
             if self.width / ems < TALL_BOX * self.height
@@ -258,6 +277,20 @@ class _Line:
 def _ems(text):
     """How many characters wide ``text`` is set: full-width ones 1, Latin letters and digits ½."""
     return sum(0.5 if char.isascii() else 1.0 for char in text if not char.isspace())
+
+
+def _printed_ems(text):
+    """``_ems``, with punctuation the engine gives half-width (,:;!?()) full-width as printed."""
+    return _ems(text) + sum(0.5 for char in text if char in FULL_WIDTH_PRINTED)
+
+
+def _type_size(line):
+    """The size of a display line's type: its width over its characters where it has a few
+    (display type is set solid, and an engine boxes it taller or shorter than its type by a
+    fifth either way), its box's height otherwise. Punctuation the engine gives half-width
+    as the archive keeps it (,:;!?()) is printed full-width."""
+    ems = _printed_ems(line.text)
+    return line.width / ems if ems >= 3 else line.height
 
 
 def _overlap(a, b, axis=0):
@@ -429,13 +462,17 @@ def _centred(box, over):
 
 
 def _is_heading(head, stacks, body):
-    """Whether a head of smaller display lines is a heading (小标题) inside a column of text."""
-    if max(line.size for line in head.lines) >= HEADLINE_RATIO * body:
+    """Whether a head of smaller display lines is a heading (小标题) inside a column of text.
+
+    A numbered head (一、 …) is one, unless it stands across more than one column: a heading
+    is set in its column, a headline over the columns of its article.
+    """
+    if max(_type_size(line) for line in head.lines) >= HEADLINE_RATIO * body:
         return False
+    box = head.box
     text = "".join(line.text for line in head.lines).strip()
     if NUMBERED_SECTION.match(text):
-        return True
-    box = head.box
+        return box[2] - box[0] <= SPANNING * _column_width(stacks)
     return any(
         not stack.display
         and 0 <= box[1] - stack.box[3] <= HEADING_GAP * body
@@ -443,6 +480,16 @@ def _is_heading(head, stacks, body):
         and box[2] - box[0] <= 1.3 * (stack.box[2] - stack.box[0])
         for stack in stacks
     )
+
+
+def _column_width(stacks):
+    """How wide the page's columns of text usually are: its stacks of a few lines or more."""
+    widths = [
+        stack.box[2] - stack.box[0]
+        for stack in stacks
+        if not stack.display and len(stack.lines) >= MIN_COLUMN_LINES
+    ]
+    return statistics.median(widths) if widths else float("inf")
 
 
 def _above(stack, others, body):
@@ -748,7 +795,8 @@ def lay_out(recognition, parts=None):
         if not indices:
             continue
         frame = _Frame(recognition.width, turned)
-        framed = [_Line(i, lines[i].text, frame.inward(lines[i].box)) for i in indices]
+        levelled = bool(recognition.skew)
+        framed = [_Line(i, lines[i].text, frame.inward(lines[i].box), levelled) for i in indices]
         found, body, specks = _pieces(framed)
         noise += specks
         layout.body_height = layout.body_height or body
@@ -770,8 +818,10 @@ def split_at_gutters(recognition):
     An engine that detects lines on a scaled-down page reads a row of several columns as one
     line. Its characters' boxes show the gutter: a gap of more than GUTTER_GAP characters, or
     a smaller one (WEAK_GUTTER_GAP) where the lines around it, one column wide, leave a gutter
-    too. Display lines (headlines, set wide or spaced out) and lines without characters, or
-    whose characters do not spell their text, are left whole.
+    too. A display line (a headline) is cut only where two of its characters, neither of them
+    punctuation, stand DISPLAY_GUTTER_GAP apart and much further than its others (headlines of
+    neighbouring columns side by side); lines without characters, or whose characters do not
+    spell their text, are left whole.
     """
     # The characters' size along their line (a merged line's box may be taller than its type).
     widths = [_char_size(char, line) for line in recognition.lines for char in line.chars]
@@ -786,12 +836,13 @@ def split_at_gutters(recognition):
             break
     if len(lines) == len(recognition.lines):
         return recognition
-    return replace(recognition, lines=_fitted(lines, set(map(id, recognition.lines))))
+    return replace(recognition, lines=_fitted(lines, set(map(id, recognition.lines)), body))
 
 
-def _fitted(lines, whole):
+def _fitted(lines, whole, body):
     """The pieces cut off merged lines, as tall as the lines read whole: a box round a row
-    of several columns is taller than one line (their baselines differ a little)."""
+    of several columns is taller than one line (their baselines differ a little). Pieces of
+    display type (a row of headlines) keep their height."""
     heights = [
         line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
         for line in lines
@@ -803,7 +854,12 @@ def _fitted(lines, whole):
     fitted = []
     for line in lines:
         height = line.box[2] - line.box[0] if line.vertical else line.box[3] - line.box[1]
-        if id(line) in whole or height <= usual:
+        if (
+            id(line) in whole
+            or height <= usual
+            or statistics.median(_char_size(char, line) for char in line.chars)
+            >= DISPLAY_RATIO * body
+        ):
             fitted.append(line)
             continue
         left, top, right, bottom = line.box
@@ -873,16 +929,28 @@ def _gutter_pieces(line, body, lines=None):
         return [line]
     axis = 1 if line.vertical else 0
     size = statistics.median(_char_size(char, line) for char in chars)
-    if size >= DISPLAY_RATIO * body:
+    display = size >= DISPLAY_RATIO * body
+    if display and lines is not None:
         return [line]
     # Gaps measured in full-width characters: digits and Latin letters are half as wide.
     size = max(size, body)
     gutters, column = _gutters(line, lines, body) if lines is not None else ([], 0)
     if lines is not None and not gutters:
         return [line]
+    usual_gap = statistics.median(
+        max(0.0, after.box[axis] - before.box[axis + 2])
+        for before, after in zip(chars, chars[1:], strict=False)
+    )
 
     def cut(run, before, char, spaced):
         start, end = before.box[axis + 2], char.box[axis]
+        if display:
+            return (
+                end - start > DISPLAY_GUTTER_GAP * size
+                and end - start > SPREAD * usual_gap
+                and before.text not in PUNCTUATION
+                and char.text not in PUNCTUATION
+            )
         if lines is None:
             return end - start > (SPACED_GUTTER_GAP if spaced else GUTTER_GAP) * size
         # Where only the lines around say so: what is cut off is a whole line of its column.

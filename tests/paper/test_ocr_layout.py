@@ -6,6 +6,7 @@ two characters, headlines two or three times the body's size.
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -636,3 +637,115 @@ def test_text_at_the_foot_of_the_page_naming_the_paper_is_not_its_masthead():
     layout = lay_out(recognise(lines, height=1400))
     assert layout.noise == []
     assert layout.articles[0].paragraphs[-1].startswith("烟台日报社")
+
+
+def spaced_line(text, left, top, size, gaps):
+    """A line of ``text`` whose character ``k`` stands ``gaps[k]`` px further right than set
+    solid (the engine's characters' boxes: a gap before punctuation, a word space)."""
+    chars, x = [], left
+    for k, char in enumerate(text):
+        x += gaps.get(k, 0)
+        chars.append(Char(char, (x, top, x + size, top + size), 0.97))
+        x += size
+    return Line(text, (left, top, x, top + size), 0.97, tuple(chars))
+
+
+def test_headlines_of_neighbouring_columns_read_as_one_line_are_cut_apart():
+    """Two one-column articles side by side, their headlines a gutter apart (0.7 characters of
+    their type) and read by the engine as one line: cut there, each heads its own article."""
+    left_body, _ = column([FIRST], 40, 130)
+    right_body, _ = column([SECOND], 440, 130)
+    first = line("第一篇的标题在这里", 40, 60, size=40)  # to x 400
+    second = line("第二篇的标题好", 428, 60, size=40)
+    read = recognise([merged(first, second), *left_body, *right_body])
+    recognition = split_at_gutters(read)
+    assert len(recognition.lines) == len(read.lines) + 1
+    layout = lay_out(recognition)
+    assert [story.headline for story in layout.articles] == ["第一篇的标题在这里", "第二篇的标题好"]
+    assert layout.articles[0].paragraphs == [FIRST]
+    assert layout.articles[1].paragraphs == [SECOND]
+
+
+@pytest.mark.parametrize(
+    "text, gaps",
+    [
+        ("烟台成立了“中国整形美容协会”", {5: 26}),  # the ink of “ on its cell's right
+        ("中共中央国务院关于深化改革的意见", {4: 13}),  # a space between words (中央 国务院)
+        ("数字档案馆正式开放", dict.fromkeys(range(1, 9), 18)),  # spaced out
+    ],
+)
+def test_a_headline_set_over_two_columns_is_not_cut_at_its_own_gaps(text, gaps):
+    headline = spaced_line(text, 60, 40, 42, gaps)
+    body = flow([FIRST, SECOND, THIRD], [50, 450], 120)
+    recognition = recognise([headline, *body])
+    assert len(split_at_gutters(recognition).lines) == len(recognition.lines)
+    layout = lay_out(split_at_gutters(recognition))
+    assert [story.headline for story in layout.articles] == [text]
+
+
+def test_numbered_headline_over_two_columns_starts_an_article_not_a_heading():
+    """八、… set over the two columns of its article, right under the article before: a
+    headline (a numbered heading stands in its column), even at 1.4 times the body's size."""
+    first = flow([FIRST, SECOND], [50, 450], 120)
+    top = max(item.box[3] for item in first) + 12
+    numbered = "八、壮大产业工人队伍,不断巩固党长期执政"
+    lines = [
+        line(HEADLINE_A, 90, 40, size=40),
+        *first,
+        line(numbered, 150, top, size=28),
+        *flow([THIRD, FIRST], [50, 450], top + 48),
+    ]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == [HEADLINE_A, numbered]
+    assert layout.articles[0].paragraphs == [FIRST, SECOND]
+    assert layout.articles[1].paragraphs == [THIRD, FIRST]
+
+
+def test_head_boxed_shorter_than_its_type_is_measured_by_its_width():
+    """A one-column head in three lines of 1.65 times the body's type, which the engine boxed
+    only 1.5 times as tall as the body: a headline (its characters' width says its size), not
+    a numbered heading of the article above."""
+    first, top = column([FIRST, SECOND], 50, 110)
+    head = []
+    for number, text in enumerate(["七、搭建建功立业", "平台,发挥产业工", "人主力军作用"]):
+        left = 50 + (360 - 33 * len(text)) // 2
+        read = line(text, left, top + 20 + number * 40, size=33)
+        head.append(replace(read, box=(*read.box[:3], read.box[1] + 30)))
+    second, _ = column([THIRD], 50, top + 150)
+    lines = [line("协会成立大会召开", 60, 40, size=40), *first, *head, *second]
+    layout = lay_out(recognise(lines))
+    assert [story.headline for story in layout.articles] == [
+        "协会成立大会召开",
+        "七、搭建建功立业平台,发挥产业工人主力军作用",
+    ]
+    assert layout.articles[1].paragraphs == [THIRD]
+
+
+def askew_box(read, height, overshoot=10):
+    """``read`` as the engine boxes a line on a page it levelled: taller than the type, each
+    box by its own share, and reaching a little further at both ends."""
+    left, top, right, bottom = read.box
+    middle = (top + bottom) / 2
+    return replace(
+        read, box=(left - overshoot, middle - height / 2, right + overshoot, middle + height / 2)
+    )
+
+
+def test_on_a_levelled_page_lines_boxed_taller_than_their_type_are_one_size():
+    """Two articles side by side on a page read askew and levelled (Recognition.skew): every
+    box a third or so taller than the type, some more than others, and a little wider. By
+    their height, some lines were their type's size and some a third larger, and each column
+    fell apart into pieces; by their width over their characters they are one size."""
+    left, _ = column([FIRST, SECOND, THIRD], 40, 130)
+    right, _ = column([SECOND, FIRST], 440, 130)
+    heights = [29, 29, 27, 29, 29.5, 27.2, 29]
+    lines = [
+        line("第一篇的标题在这里", 40, 60, size=40),
+        line("第二篇标题", 500, 80, size=40),
+        *(askew_box(read, heights[n % 7]) for n, read in enumerate(left + right)),
+    ]
+    recognition = replace(recognise(lines), skew=2.0)
+    layout = lay_out(recognition)
+    assert [story.headline for story in layout.articles] == ["第一篇的标题在这里", "第二篇标题"]
+    assert layout.articles[0].paragraphs == [FIRST, SECOND, THIRD]
+    assert layout.articles[1].paragraphs == [SECOND, FIRST]
