@@ -358,6 +358,7 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
     stretch = WALK_SAMPLE
     objects = []
     for _ in range(2):
+        began = time.monotonic()
         start = end - datetime.timedelta(days=math.ceil(stretch / per_day))
         in_stretch = queryset.filter(**{f"{date_field}__gt": start, f"{date_field}__lte": end})
         objects += _walk(query, in_stretch, limit - len(objects), order)
@@ -370,6 +371,10 @@ def newest(queryset, query, limit, date_from=None, date_to=None, date_field="pub
         # Some matches: read on, as far as the rate seen so far says a page needs.
         rate = len(objects) / WALK_SAMPLE
         stretch = min(4 * WALK_SAMPLE, math.ceil(2 * (limit - len(objects)) / rate))
+        # …if that fits in the budget, judging by this stretch's time; else the windows below.
+        now = time.monotonic()
+        if now + (now - began) * stretch / WALK_SAMPLE > deadline:
+            break
         end = start
     # Rare among the newest: collect every match through the token index, where its common
     # tokens leave few candidates; otherwise newest windows first, for as long as the budget
@@ -461,19 +466,22 @@ def _bitmap(matching, limit, date_field, large_bitmap=False):
 def _by_windows(matching, limit, first, last, window, date_field, deadline=None):
     """The bitmap plan over successive date ranges, newest first, each twice the last.
 
-    With a ``deadline`` (time.monotonic()), no further window is begun after it, but the first
-    always is: then the earliest day searched comes back with the matches, for the page to say
-    so (else None).
+    With a ``deadline`` (time.monotonic()), the first window is always read, and a further one
+    only if, taking twice the last one's time (it is twice as long), it ends by the deadline:
+    else the earliest day searched comes back with the matches, for the page to say so (else
+    None).
     """
     objects = []
     end = last
     while end >= first and len(objects) < limit:
+        began = time.monotonic()
         start = max(first, end - datetime.timedelta(days=window - 1))
         in_window = matching.filter(**{f"{date_field}__range": (start, end)})
         objects.extend(_unindexed_order(in_window, date_field)[: limit - len(objects)])
         end = start - datetime.timedelta(days=1)
         window *= 2
-        spent = deadline is not None and time.monotonic() > deadline
+        now = time.monotonic()
+        spent = deadline is not None and now + 2 * (now - began) > deadline
         if spent and end >= first and len(objects) < limit:
             return objects, start
     return objects, None

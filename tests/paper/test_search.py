@@ -427,6 +427,43 @@ def test_a_walk_reads_its_prefetches_with_the_planners_own_settings(
     assert holders == ["毕丽静", "迟汝海"] and len(captured) == 0
 
 
+class QueryClock:
+    """time.monotonic for paper.search in which each query takes ``per_query`` seconds."""
+
+    def __init__(self, per_query):
+        self.now, self.per_query = 1000.0, per_query
+
+    def monotonic(self):
+        return self.now
+
+    def __call__(self, execute, sql, params, many, context):
+        self.now += self.per_query
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.parametrize("per_query, most_days", [(0.008, 30), (0.004, None)])
+def test_a_window_that_would_end_past_the_budget_is_not_begun(
+    postgres_only, monkeypatch, every_token_common, per_query, most_days
+):
+    """The windows double: one is begun only if, taking twice the last one's time, it ends
+    within the budget. At 8 ms a query the first window ends before the 50 ms are spent, but a
+    second one, twice as long, would not: it is not begun. At 4 ms a query it is."""
+    make_article(make_page(make_issue(date=datetime.date(2024, 12, 31))), headline="烟台新闻")
+    every_token_common(last=datetime.date(2024, 12, 31))
+    monkeypatch.setattr(search, "FIRST_WINDOW_DAYS", 30)
+    monkeypatch.setattr(search, "WINDOWS_BUDGET_SECONDS", 0.05)
+    clock = QueryClock(per_query)
+    monkeypatch.setattr(search, "time", clock)
+    with connection.execute_wrapper(clock):
+        results = newest(Article.objects.published(), SearchQuery.parse("烟台建"), 21)
+    assert results.plan == "windows" and results.objects == []
+    days = (datetime.date(2024, 12, 31) - results.searched_from).days + 1
+    if most_days:
+        assert days == most_days  # the first window only
+    else:
+        assert days >= 30 + 60 + 120  # quick windows: read on while the budget lasts
+
+
 def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_budget(
     postgres_only, client, monkeypatch, every_token_common
 ):
