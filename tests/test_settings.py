@@ -73,7 +73,7 @@ def test_gunicorn_runs_the_site_with_a_10_second_statement_timeout_unless_told_o
             assert os.environ["DJANGO_DB_STATEMENT_TIMEOUT"] == expected
 
 
-def test_postgresql_connections_carry_jit_off_and_the_statement_timeout_sqlite_ones_nothing():
+def test_postgresql_connections_carry_jit_and_parallel_workers_off_and_the_statement_timeout():
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
@@ -82,16 +82,19 @@ def test_postgresql_connections_carry_jit_off_and_the_statement_timeout_sqlite_o
     postgres = {**key, "DATABASE_URL": "postgres://archive@db.internal:5432/archive"}
     cases = [
         # Management commands: no timeout (gunicorn.conf.py sets 10 s).
-        (postgres, "'-c jit=off'"),
+        (postgres, "'-c jit=off -c max_parallel_workers_per_gather=0'"),
         (
             {**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "10000"},
-            "'-c jit=off -c statement_timeout=10000'",
+            "'-c jit=off -c max_parallel_workers_per_gather=0 -c statement_timeout=10000'",
         ),
         (
             {**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "2500"},
-            "'-c jit=off -c statement_timeout=2500'",
+            "'-c jit=off -c max_parallel_workers_per_gather=0 -c statement_timeout=2500'",
         ),
-        ({**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "0"}, "'-c jit=off'"),  # 0: none set
+        (
+            {**postgres, "DJANGO_DB_STATEMENT_TIMEOUT": "0"},
+            "'-c jit=off -c max_parallel_workers_per_gather=0'",
+        ),  # 0: none set
         (
             {
                 **postgres,
@@ -99,7 +102,8 @@ def test_postgresql_connections_carry_jit_off_and_the_statement_timeout_sqlite_o
                 "DJANGO_DB_STATEMENT_TIMEOUT": "10000",
             },
             # The URL's own options are kept.
-            "'-c work_mem=8MB -c jit=off -c statement_timeout=10000'",
+            "'-c work_mem=8MB -c jit=off -c max_parallel_workers_per_gather=0"
+            " -c statement_timeout=10000'",
         ),
         ({**key, "DATABASE_URL": "sqlite:////tmp/archive.sqlite3"}, "None"),
         (
