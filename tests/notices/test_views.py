@@ -204,6 +204,14 @@ def test_a_short_holder_name_is_looked_up_in_the_characters_index():
     assert "lostitem_holder_chars" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_part_of_a_number_is_looked_up_in_the_trigram_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Notice.objects.with_number("682686").explain()
+    assert "lostitem_number_key_trgm" in plan
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
