@@ -7,9 +7,7 @@ from .models import Article
 
 class ArticleFilter(django_filters.FilterSet):
     date_from, date_to = date_range()
-    page_code = django_filters.CharFilter(
-        field_name="page__code", lookup_expr="iexact", label="版号", max_length=3
-    )
+    page_code = django_filters.CharFilter(method="filter_page_code", label="版号", max_length=3)
     page_name = django_filters.CharFilter(
         field_name="page__name", lookup_expr="exact", label="版名", max_length=40
     )
@@ -21,3 +19,9 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def filter_page_code(self, queryset, name, value):
+        # Codes are kept as their validator has them (A01): an exact match on the typed code
+        # upper-cased. The planner knows how common a code is; UPPER(code) it took for eight
+        # times rarer, and read all 264,000 pages for A01 in a month (43 ms, 3 ms now).
+        return queryset.filter(page__code=value.strip().upper())
