@@ -194,24 +194,22 @@ def test_a_short_holder_name_matches_its_characters_in_order(client):
     assert notice_refs(client, holder="霍") == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
-def test_a_short_holder_name_is_looked_up_in_the_characters_index():
-    # The test tables are too small for the planner to prefer an index of its own accord: with
-    # sequential and plain index scans off, it shows that the index serves the filter's expression.
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.parametrize(
+    "method, value, index",
+    [
+        ("with_holder", "王", "lostitem_holder_chars"),  # too short for trigrams
+        ("with_holder", "王伟", "lostitem_holder_chars"),
+        ("with_number", "682686", "lostitem_number_key_trgm"),  # part of a number
+    ],
+)
+def test_the_holder_and_number_filters_are_served_by_their_indexes(method, value, index):
+    # The test tables are too small for the planner to prefer an index of its own accord. With
+    # only bitmap scans left, an index must serve the condition itself, not be read whole.
     with connection.cursor() as cursor:
-        # Only bitmap scans left: an index must serve the condition itself, not be read whole.
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        plan = Notice.objects.with_holder("王").explain()
-    assert "lostitem_holder_chars" in plan
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
-def test_part_of_a_number_is_looked_up_in_the_trigram_index():
-    with connection.cursor() as cursor:
-        # Only bitmap scans left: an index must serve the condition itself, not be read whole.
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        plan = Notice.objects.with_number("682686").explain()
-    assert "lostitem_number_key_trgm" in plan
+        plan = getattr(Notice.objects, method)(value).explain()
+    assert index in plan
 
 
 @pytest.mark.parametrize(
