@@ -21,7 +21,6 @@ RECOGNISED_MARK = mark_safe(
 NOTICE_SNIPPET_LENGTH = 60
 
 
-@register.simple_tag
 def recognised_mark(item):
     """识别文本 after an item whose text was read off a scan."""
     return RECOGNISED_MARK if item.is_recognised_text else ""
