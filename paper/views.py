@@ -23,8 +23,8 @@ from .text import chinese_date, mask_resident_ids, meta_description
 def pages_with_contents(issue):
     """The issue's pages in order, each with ``published_articles`` and ``published_notices``.
 
-    With what the page cards show of them (includes/headline_list.html, notice_list.html): an
-    issue's hundred articles without their bodies, the notices with what their title lines read.
+    With what the page cards show of them (paper/templatetags/listing.py): an issue's hundred
+    articles without their bodies, the notices with what their title lines read.
     """
     articles = Article.objects.published().only(
         "page", "order", "kicker", "headline", "source", "ocr_confidence"

@@ -27,6 +27,21 @@ def recognised_mark(item):
 
 
 @register.simple_tag
+def headline_list(articles):
+    """A page's headline list, or 本版没有文章 (a page card, a page's own page)."""
+    if not articles:
+        return mark_safe('<p class="empty">本版没有文章。</p>')
+    return format_html('<ul class="headline-list">\n{}\n</ul>', headline_items(articles))
+
+
+@register.simple_tag
+def notice_list(notices, show_date=False):
+    """A list of notices (a page, the home page, the notice list); nothing when there are none."""
+    if not notices:
+        return ""
+    return format_html('<ul class="notice-list">\n{}\n</ul>', notice_items(notices, show_date))
+
+
 def headline_items(articles):
     """The ``<li>`` of each article in a headline list: kicker, headline, marks, source."""
     return format_html_join(
@@ -74,7 +89,6 @@ def article_items(articles):
     )
 
 
-@register.simple_tag
 def notice_items(notices, show_date=False):
     """The ``<li>`` of each notice in a notice list: its title line, the start of its wording,
     and where it ran when the list spans issues."""
@@ -157,14 +171,6 @@ def page_card(page):
             page.thumbnail_height,
         )
     articles, notices = page.published_articles, page.published_notices
-    headlines = ""
-    if articles:
-        headlines = format_html('<ul class="headline-list">\n{}\n</ul>', headline_items(articles))
-    elif not notices:
-        headlines = mark_safe('<p class="empty">本版没有文章。</p>')
-    notice_list = ""
-    if notices:
-        notice_list = format_html('<ul class="notice-list">\n{}\n</ul>', notice_items(notices))
     return format_html(
         '<li class="page-card{}">{}<div class="page-card-body">'
         '<h3 class="page-card-title"><a href="{}"><span class="page-code">{}</span> {}</a></h3>'
@@ -174,6 +180,6 @@ def page_card(page):
         url,
         page.code,
         page.name,
-        headlines,
-        notice_list,
+        headline_list(articles) if articles or not notices else "",
+        notice_list(notices),
     )
