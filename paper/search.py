@@ -28,7 +28,9 @@ import re
 import time
 
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.html import format_html, format_html_join
 
 from .fields import quote_lexeme
@@ -65,6 +67,12 @@ STATS_TTL_SECONDS = 600
 BITMAP_CANDIDATES = 3000
 FIRST_WINDOW_DAYS = 180
 WINDOWS_BUDGET_SECONDS = 0.05
+
+
+def contains(field, text):
+    """``field`` contains ``text``, as ``strpos()``: PostgreSQL finds a substring that way in
+    about half the time of ``LIKE '%…%'`` (the check every plan makes of each candidate)."""
+    return GreaterThan(StrIndex(field, Value(text)), 0)
 
 
 def bigrams(text):
@@ -146,10 +154,10 @@ class Term:
 
     def substring_q(self):
         if self.digest:
-            return Q(search_numbers__contains=self.text)
-        condition = Q(search_text__contains=self.text)
+            return Q(contains("search_numbers", self.text))
+        condition = Q(contains("search_text", self.text))
         if self.number:
-            condition |= Q(search_numbers__contains=self.number)
+            condition |= Q(contains("search_numbers", self.number))
         return condition
 
     def needs_substring_check(self):
