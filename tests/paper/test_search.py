@@ -499,6 +499,52 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
 
 
 @pytest.mark.parametrize(
+    "newest_matches, plan",
+    [
+        # 2 in the newest 5,000 of a million documents: about 400 in all, collected at once.
+        (2, "bitmap"),
+        # 3: about 600, too many to collect; windows further back, sized by that rate.
+        (3, "windows"),
+    ],
+)
+def test_a_phrase_found_a_few_times_among_the_newest_is_planned_by_that_rate(
+    postgres_only, monkeypatch, every_token_common, newest_matches, plan
+):
+    """The tokens of a phrase are far from independent: at 1M, collecting every match of two
+    terms whose tokens promised 2,300 candidates read 2,200 matches (20-40 ms after the walk).
+    The newest documents' own rate decides instead, and their matches are kept."""
+    last = datetime.date(2024, 12, 31)
+    days = [last - datetime.timedelta(days=n) for n in range(newest_matches)]
+    recent = [
+        make_article(make_page(make_issue(date=day)), headline="烟台建港", body="烟台建港。")
+        for day in days
+    ]
+    old = make_article(
+        make_page(make_issue(date=datetime.date(2001, 5, 8))), headline="烟台建港", body="港。"
+    )
+    make_article(make_page(make_issue(date=datetime.date(2024, 12, 1))), headline="烟台新闻")
+    every_token_common(last=last)
+    monkeypatch.setattr(search, "WINDOWS_BUDGET_SECONDS", 10)  # however busy the machine
+    monkeypatch.setattr(search, "SECOND_STRETCH_SECONDS", 0)  # no second stretch
+    query = SearchQuery.parse("烟台建")
+
+    results = newest(Article.objects.published(), query, 21)
+    assert results.plan == plan
+    assert results.objects == [*recent, old]
+    assert (results.count, results.estimated, results.searched_from) == (
+        len(recent) + 1,
+        False,
+        None,
+    )
+
+    # A page filled further back: how many there are, the newest documents' rate estimates.
+    full = newest(Article.objects.published(), query, len(recent) + 1)
+    assert full.objects == [*recent, old]
+    if plan == "windows":
+        assert (full.count, full.estimated) == (600, True)
+
+
+@pytest.mark.parametrize(
     "text, q, marked",
     [
         ("烟台港吞吐量创新高", "吞吐量", ["吞吐量"]),
