@@ -59,7 +59,7 @@ WALK_FROM = 0.02
 BITMAP_UP_TO_MATCHES = 4000
 PROBE_CAP = 1000  # candidates counted, at most, before choosing between token index and walk
 RAREST_TOKENS = 2  # of a long term's tokens, how many the token index is asked for
-WALK_SAMPLE = 5000  # documents read, newest first, before a multi-token query counts as rare
+WALK_SAMPLE = 2500  # documents read, newest first, before a multi-token query counts as rare
 STATS_TTL_SECONDS = 600
 # A phrase whose every token is common but which is rare itself: the bitmap plan where its
 # tokens together are likely to leave fewer candidates than this, else windows of this many

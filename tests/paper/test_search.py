@@ -526,6 +526,7 @@ def test_a_phrase_found_a_few_times_among_the_newest_is_planned_by_that_rate(
     every_token_common(last=last)
     monkeypatch.setattr(search, "WINDOWS_BUDGET_SECONDS", 10)  # however busy the machine
     monkeypatch.setattr(search, "SECOND_STRETCH_SECONDS", 0)  # no second stretch
+    monkeypatch.setattr(search, "WALK_SAMPLE", 5000)
     query = SearchQuery.parse("烟台建")
 
     results = newest(Article.objects.published(), query, 21)
