@@ -389,9 +389,9 @@ def every_token_common(monkeypatch):
     """Statistics of a million documents from 1995 on in which every token is common (烟台, 台建):
     call it with the archive's last day."""
 
-    def pretend(last):
+    def pretend(last, floor=0.5):
         stats = search.TokenStatistics(
-            rows=1_000_000, frequencies={}, floor=0.5, first=datetime.date(1995, 1, 1), last=last
+            rows=1_000_000, frequencies={}, floor=floor, first=datetime.date(1995, 1, 1), last=last
         )
         monkeypatch.setattr(
             search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats)
@@ -499,16 +499,19 @@ def test_a_rare_phrase_of_common_characters_is_searched_newest_first_within_a_bu
 
 
 @pytest.mark.parametrize(
-    "newest_matches, plan",
+    "floor, newest_matches, plan",
     [
-        # 2 in the newest 5,000 of a million documents: about 400 in all, collected at once.
-        (2, "bitmap"),
+        # Tokens in 5 % of a million documents (2,500 candidates), 2 matches in the newest
+        # 5,000: about 400 in all, collected at once through the token index.
+        (0.05, 2, "bitmap"),
         # 3: about 600, too many to collect; windows further back, sized by that rate.
-        (3, "windows"),
+        (0.05, 3, "windows"),
+        # Tokens in half of them (250,000 candidates): windows, however few the matches.
+        (0.5, 1, "windows"),
     ],
 )
 def test_a_phrase_found_a_few_times_among_the_newest_is_planned_by_that_rate(
-    postgres_only, monkeypatch, every_token_common, newest_matches, plan
+    postgres_only, monkeypatch, every_token_common, floor, newest_matches, plan
 ):
     """The tokens of a phrase are far from independent: at 1M, collecting every match of two
     terms whose tokens promised 2,300 candidates read 2,200 matches (20-40 ms after the walk).
@@ -523,7 +526,7 @@ def test_a_phrase_found_a_few_times_among_the_newest_is_planned_by_that_rate(
         make_page(make_issue(date=datetime.date(2001, 5, 8))), headline="烟台建港", body="港。"
     )
     make_article(make_page(make_issue(date=datetime.date(2024, 12, 1))), headline="烟台新闻")
-    every_token_common(last=last)
+    every_token_common(last=last, floor=floor)
     monkeypatch.setattr(search, "WINDOWS_BUDGET_SECONDS", 10)  # however busy the machine
     monkeypatch.setattr(search, "SECOND_STRETCH_SECONDS", 0)  # no second stretch
     monkeypatch.setattr(search, "WALK_SAMPLE", 5000)
@@ -542,7 +545,7 @@ def test_a_phrase_found_a_few_times_among_the_newest_is_planned_by_that_rate(
     full = newest(Article.objects.published(), query, len(recent) + 1)
     assert full.objects == [*recent, old]
     if plan == "windows":
-        assert (full.count, full.estimated) == (600, True)
+        assert (full.count, full.estimated) == (newest_matches * 200, True)
 
 
 @pytest.mark.parametrize(
