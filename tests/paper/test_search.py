@@ -1,5 +1,6 @@
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -425,6 +426,27 @@ def test_a_walk_reads_its_prefetches_with_the_planners_own_settings(
     with CaptureQueriesContext(connection) as captured:
         holders = [item.holder for item in results.objects[0].items.all()]
     assert holders == ["毕丽静", "迟汝海"] and len(captured) == 0
+
+
+@pytest.mark.parametrize(
+    "q, asked",
+    [
+        # A word: its two rarest pairs narrow the candidates enough.
+        ("整形美容", ["形美", "美容"]),
+        # A number: every digit pair is common, so four of them (here all three), in the text
+        # and among the numbers in their compact form.
+        ("1784", ["17", "78", "84"]),
+    ],
+)
+def test_the_token_index_is_asked_for_more_of_a_numbers_tokens_than_of_a_words(q, asked):
+    common = {"整形": 0.3, "形美": 0.2, "美容": 0.1, "17": 0.5, "78": 0.4, "84": 0.3}
+    frequencies = {**common, **{search.NUMBER_MARK + t: f for t, f in common.items()}}
+    stats = search.TokenStatistics(rows=1_000_000, frequencies=frequencies, floor=0.01)
+    [term] = SearchQuery.parse(q).terms
+    [text, *number] = term.tsquery(stats).split(" | ")
+    assert sorted(re.findall(r"'([^']+)'", text)) == asked
+    if number:
+        assert sorted(re.findall(r"'\ue000([^']+)'", number[0])) == asked
 
 
 class QueryClock:
