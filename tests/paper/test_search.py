@@ -385,18 +385,21 @@ def test_search_reads_the_notices_titles_in_a_fixed_number_of_queries(client):
     assert len(eleven) == len(one)
 
 
+def pretend_statistics(monkeypatch, last, floor):
+    """Statistics of a million documents from 1995 to ``last``, each token in ``floor`` of them."""
+    stats = search.TokenStatistics(
+        rows=1_000_000, frequencies={}, floor=floor, first=datetime.date(1995, 1, 1), last=last
+    )
+    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, *a: stats))
+
+
 @pytest.fixture
 def every_token_common(monkeypatch):
     """Statistics of a million documents from 1995 on in which every token is common (烟台, 台建):
     call it with the archive's last day."""
 
     def pretend(last, floor=0.5):
-        stats = search.TokenStatistics(
-            rows=1_000_000, frequencies={}, floor=floor, first=datetime.date(1995, 1, 1), last=last
-        )
-        monkeypatch.setattr(
-            search.TokenStatistics, "for_model", classmethod(lambda cls, *args: stats)
-        )
+        pretend_statistics(monkeypatch, last, floor)
         monkeypatch.setattr(search, "BITMAP_UP_TO_MATCHES", 0)
 
     return pretend
@@ -454,14 +457,7 @@ def test_a_document_unpublished_while_its_search_runs_is_left_out(postgres_only,
     unpublished in between (an editor at work) is left out of the page, not a server error."""
     issue = make_issue(date=datetime.date(2024, 12, 31))
     kept, withdrawn = (make_article(make_page(issue), headline="烟台建港") for _ in range(2))
-    stats = search.TokenStatistics(
-        rows=1_000_000,
-        frequencies={},
-        floor=0.001,
-        first=datetime.date(1995, 1, 1),
-        last=issue.date,
-    )
-    monkeypatch.setattr(search.TokenStatistics, "for_model", classmethod(lambda cls, *a: stats))
+    pretend_statistics(monkeypatch, last=issue.date, floor=0.001)  # a rare word: the bitmap plan
     keys_read = []
 
     def withdraw_after_the_keys(execute, sql, params, many, context):
